@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JOB_STATES, type JobState } from '../driver/job-record.js';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
+import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import type { JobHandle } from '../producer/job-handle.interface.js';
+import { EnqueueService } from '../producer/enqueue.service.js';
+import type { JobDefinition } from '../registry/job-definition.js';
+import { JobRegistry } from '../registry/job.registry.js';
+import { messages } from '../registry/jobs.messages.js';
+import { nextTick } from '../scheduler/schedule.js';
+import { tickJob } from '../scheduler/tick-job.js';
+import type { JobInfo, QueueInfo, ScheduleInfo } from './job-info.interface.js';
+import { toJobInfo } from './job-info.mapper.js';
+
+const MAX_PAGE = 1_000;
+
+/** Operate queues, jobs and schedules: used by the dashboard, health checks and operators. */
+@Injectable()
+export class JobsAdmin {
+  constructor(
+    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    private readonly registry: JobRegistry,
+    private readonly enqueuer: EnqueueService,
+  ) {}
+
+  async queues(): Promise<QueueInfo[]> {
+    const names = [...new Set([...this.registry.queues(), ...(await this.driver.queues())])].sort();
+    return Promise.all(
+      names.map(async (name) => ({ name, paused: await this.driver.isPaused(name), counts: await this.driver.counts(name) })),
+    );
+  }
+
+  async list(queue: string, state: JobState, options: { offset?: number; limit?: number } = {}): Promise<JobInfo[]> {
+    if (!JOB_STATES.includes(state)) throw new InvalidJobInputError(`JobsAdmin.list: state must be one of ${JOB_STATES.join(', ')} (got ${JSON.stringify(state)}).`);
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(offset) || offset < 0) throw new InvalidJobInputError(`JobsAdmin.list: offset must be an integer ≥ 0 (got ${offset}).`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new InvalidJobInputError(`JobsAdmin.list: limit must be an integer from 1 to ${MAX_PAGE} (got ${limit}).`);
+    return (await this.driver.list(queue, state, { offset, limit })).map(toJobInfo);
+  }
+
+  async get(queue: string, id: string): Promise<JobInfo | null> {
+    const record = await this.driver.getJob(queue, id);
+    return record ? toJobInfo(record) : null;
+  }
+
+  /** Dead job back to waiting with fresh tries. False when it is not dead. */
+  retry(queue: string, id: string): Promise<boolean> {
+    return this.driver.retry(queue, id);
+  }
+
+  retryAllDead(queue: string): Promise<number> {
+    return this.driver.retryAllDead(queue);
+  }
+
+  remove(queue: string, id: string): Promise<boolean> {
+    return this.driver.remove(queue, id);
+  }
+
+  pause(queue: string): Promise<void> {
+    return this.driver.pause(queue);
+  }
+
+  resume(queue: string): Promise<void> {
+    return this.driver.resume(queue);
+  }
+
+  async schedules(): Promise<ScheduleInfo[]> {
+    const definitions = this.registry.schedules();
+    const states = await this.driver.scheduleStates(definitions.map((definition) => definition.name));
+    const now = Date.now();
+    return Promise.all(
+      definitions.map(async (definition) => {
+        const spec = definition.schedule!.spec;
+        const state = states[definition.name];
+        const info: ScheduleInfo = {
+          name: definition.name,
+          queue: definition.queue,
+          paused: state?.paused ?? false,
+          nextRunAt: new Date(nextTick(spec, now)),
+        };
+        if (spec.kind === 'cron') Object.assign(info, { expression: spec.expression, timezone: spec.timezone });
+        else info.every = spec.everyMs;
+        if (state?.lastTickAt !== undefined) info.lastRunAt = new Date(state.lastTickAt);
+        if (state?.lastJobId !== undefined) {
+          info.lastRunState = (await this.driver.getJob(definition.queue, state.lastJobId))?.state ?? 'missing';
+        }
+        return info;
+      }),
+    );
+  }
+
+  /** Runs a schedule now, as an extra job with its own id; the regular ticks are unaffected. */
+  async trigger(scheduleName: string): Promise<JobHandle<unknown>> {
+    const definition = this.schedule(scheduleName);
+    const now = Date.now();
+    const job = { ...tickJob(definition, now, now), id: `trigger:${definition.name}:${randomUUID()}` };
+    const [handle] = await this.enqueuer.submit([job]);
+    return handle!;
+  }
+
+  /** Stops a schedule's ticks in every process until resumed. */
+  pauseSchedule(scheduleName: string): Promise<void> {
+    return this.driver.setSchedulePaused(this.schedule(scheduleName).name, true);
+  }
+
+  resumeSchedule(scheduleName: string): Promise<void> {
+    return this.driver.setSchedulePaused(this.schedule(scheduleName).name, false);
+  }
+
+  private schedule(name: string): JobDefinition {
+    const definition = this.registry.getByName(name);
+    if (!definition?.schedule) throw new InvalidJobInputError(messages.unknownSchedule(name));
+    return definition;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Type } from '@nestjs/common';
+import { declareJobClass } from '../producer/declared-job-classes.js';
+import type { JobDecoratorOptions, ScheduleOptions } from '../interfaces/job-options.interface.js';
+
+/** Class metadata: every job/schedule handler declared on the class. */
+export const JOBS_HANDLERS_METADATA = Symbol('nest-jobs:handlers');
+
+export type HandlerDeclaration =
+  | { kind: 'job'; methodKey: string | symbol; isMethod: boolean; options: JobDecoratorOptions }
+  | { kind: 'cron'; methodKey: string | symbol; isMethod: boolean; expression: string; options: ScheduleOptions }
+  | { kind: 'every'; methodKey: string | symbol; isMethod: boolean; interval: number | string; options: ScheduleOptions };
+
+/** Appends a declaration to the class, without touching a parent class's list. */
+export function declareHandler(target: object, declaration: HandlerDeclaration): void {
+  const owner = target.constructor as Type;
+  declareJobClass(owner);
+  const inherited = (Reflect.getMetadata(JOBS_HANDLERS_METADATA, owner) ?? []) as HandlerDeclaration[];
+  Reflect.defineMetadata(JOBS_HANDLERS_METADATA, [...inherited, declaration], owner);
+}
+
+/** True when a function value sits under the decorated key (decorating a property is a mistake). */
+export function isMethodTarget(target: object, key: string | symbol, descriptor?: PropertyDescriptor): boolean {
+  const value = descriptor?.value ?? (target as Record<string | symbol, unknown>)[key];
+  return typeof value === 'function';
+}

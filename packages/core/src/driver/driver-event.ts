@@ -1,0 +1,30 @@
+import type { JobError } from './job-record.js';
+
+export type JobEventType =
+  | 'enqueued'
+  | 'active'
+  | 'progress'
+  | 'completed'
+  | 'retrying'
+  | 'failed'
+  | 'dead';
+
+/**
+ * A state change as a driver reports it, to every process connected to it.
+ * Per job, events arrive in the order the changes happened.
+ */
+export interface DriverEvent {
+  type: JobEventType;
+  queue: string;
+  name: string;
+  id: string;
+  attempt: number;
+  /** Epoch ms. */
+  at: number;
+  /** JSON text: the result (`completed`) or the progress value (`progress`). */
+  data?: string;
+  /** The failed try (`failed`), or the final error (`dead`). */
+  error?: JobError;
+  /** Epoch ms of the next try (`retrying`). */
+  runAt?: number;
+}

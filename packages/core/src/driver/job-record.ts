@@ -1,0 +1,84 @@
+/** States a job moves through. `paused` is a property of a queue, not of a job. */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';
+
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead'];
+
+/** One failed try, as kept on the job (newest last, the driver keeps the last 20). */
+export interface JobError {
+  message: string;
+  name?: string;
+  stack?: string;
+  /** 1-based try that failed. */
+  attempt: number;
+  /** Epoch ms. */
+  at: number;
+}
+
+/**
+ * What happens to a completed job: `true` removes it at once, `false` keeps it,
+ * `{ age, count }` keeps at most `count` completed jobs of the queue and none
+ * older than `age` ms. Trimming is done when a job completes, never by a scan.
+ */
+export type RetentionOptions = boolean | { age?: number; count?: number };
+
+/** A job as handed to a driver. Payload and result travel as JSON text. */
+export interface NewJob {
+  id: string;
+  queue: string;
+  name: string;
+  /** JSON text, already validated and size-checked by core. */
+  payload: string;
+  /** Higher runs first; FIFO among equals. */
+  priority: number;
+  /** Total tries, first included (≥ 1). */
+  maxAttempts: number;
+  /** Epoch ms. Equal to or before `enqueuedAt`: waiting; later: delayed. */
+  runAt: number;
+  /** Epoch ms. */
+  enqueuedAt: number;
+  /** For schedule ticks: the tick instant, epoch ms. */
+  scheduledFor?: number;
+}
+
+/** A stored job, as read back from a driver. */
+export interface JobRecord extends NewJob {
+  state: JobState;
+  /** Tries started so far; the running try's number while active (1-based). */
+  attempt: number;
+  /** Epoch ms of the latest try's start. */
+  startedAt?: number;
+  /** Epoch ms of completion or death. */
+  finishedAt?: number;
+  /** JSON text of the last reported progress. */
+  progress?: string;
+  /** JSON text of the handler's return value (completed jobs). */
+  result?: string;
+  /** Failed tries, oldest first, at most the last 20. */
+  errors: JobError[];
+}
+
+/** A job leased to a worker: only the holder of `token` may settle or extend it. */
+export interface LeasedJob extends JobRecord {
+  /** Fencing token, unique per fetch. */
+  token: string;
+  /** Epoch ms at which the lease expires unless extended. */
+  leaseUntil: number;
+}
+
+export interface EnqueueResult {
+  id: string;
+  /** False when a job with this id already existed: nothing was changed. */
+  created: boolean;
+  state: JobState;
+}
+
+export interface JobCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
+  completed: number;
+  dead: number;
+}
+
+/** Result of an operation that needs a valid lease: `lost` when the token is stale. */
+export type LeaseOutcome = 'ok' | 'lost';

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Observable, filter, share } from 'rxjs';
+import type { DriverEvent } from '../driver/driver-event.js';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { JobEvent } from '../interfaces/job-event.interface.js';
+import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { fromJson } from '../serialization/json.js';
+
+/** Job state changes from every process on the same driver, as an rxjs stream. */
+@Injectable()
+export class JobEvents {
+  /** Hot while subscribed: the driver's feed starts with the first subscriber and stops with the last. */
+  readonly events$: Observable<JobEvent>;
+
+  constructor(@Inject(JOBS_DRIVER) driver: QueueDriver) {
+    this.events$ = new Observable<JobEvent>((subscriber) =>
+      driver.subscribe((event) => subscriber.next(toJobEvent(event))),
+    ).pipe(share());
+  }
+
+  /** Events of one job. */
+  ofJob(id: string): Observable<JobEvent> {
+    return this.events$.pipe(filter((event) => event.id === id));
+  }
+
+  /** Events of one queue. */
+  ofQueue(queue: string): Observable<JobEvent> {
+    return this.events$.pipe(filter((event) => event.queue === queue));
+  }
+}
+
+function toJobEvent(event: DriverEvent): JobEvent {
+  const jobEvent: JobEvent = {
+    type: event.type,
+    queue: event.queue,
+    name: event.name,
+    id: event.id,
+    attempt: event.attempt,
+    at: new Date(event.at),
+  };
+  if (event.data !== undefined) {
+    const value = safeParse(event.data);
+    if (event.type === 'completed') jobEvent.result = value;
+    else jobEvent.progress = value;
+  }
+  if (event.error) jobEvent.error = event.error;
+  if (event.runAt !== undefined) jobEvent.runAt = new Date(event.runAt);
+  return jobEvent;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return fromJson(text);
+  } catch {
+    return text;
+  }
+}

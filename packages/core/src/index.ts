@@ -1,0 +1,22 @@
+export { Job } from './decorators/job.decorator.js';
+export { Cron } from './decorators/cron.decorator.js';
+export { Every } from './decorators/every.decorator.js';
+export { InjectProducer } from './decorators/inject-producer.decorator.js';
+
+export { JobsModule } from './module/jobs.module.js';
+export type { JobsModuleOptions, JobsMode } from './module/jobs-options.interface.js';
+export { JOBS_DRIVER, getProducerToken } from './module/jobs.tokens.js';
+
+export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem } from './producer/producer.interface.js';
+export type { JobHandle } from './producer/job-handle.interface.js';
+export { JobEvents } from './events/job-events.js';
+export { JobsAdmin } from './admin/jobs-admin.js';
+export type { JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export { JobRegistry } from './registry/job.registry.js';
+export type { JobDefinition } from './registry/job-definition.js';
+
+export * from './interfaces/index.js';
+export * from './errors/index.js';
+export * from './driver/index.js';
+export { toJson, fromJson, DEFAULT_MAX_PAYLOAD_BYTES } from './serialization/json.js';
+export { MAX_PRIORITY, isValidQueueName } from './registry/option-validators.js';

@@ -1,0 +1,3 @@
+export * from './job-options.interface.js';
+export * from './job-context.interface.js';
+export * from './job-event.interface.js';

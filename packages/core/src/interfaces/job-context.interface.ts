@@ -1,0 +1,22 @@
+import type { LoggerService } from '@nestjs/common';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  id: string;
+  name: string;
+  queue: string;
+  /** 1-based number of this try. */
+  attempt: number;
+  maxAttempts: number;
+  enqueuedAt: Date;
+  /** The tick a schedule run belongs to. */
+  scheduledFor?: Date;
+  /** Aborts on timeout, lost lease or forced shutdown. */
+  signal: AbortSignal;
+  /** Every line carries the job id, name and attempt. */
+  logger: LoggerService;
+  /** Stores progress (JSON) and emits a `progress` event. */
+  progress(value: number | object): Promise<void>;
+  /** Ends this try and schedules another after `delay` ms; counts as a try. */
+  retry(options?: { delay?: number }): never;
+}

@@ -1,0 +1,60 @@
+import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
+import type { JobOptions } from '../interfaces/job-options.interface.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../serialization/json.js';
+import { messages } from '../registry/jobs.messages.js';
+import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
+
+const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];
+
+/** Module options with environment and defaults applied, validated once. */
+export class JobsConfig {
+  readonly mode: JobsMode;
+  /** Undefined: consume every queue that has a handler. */
+  readonly queues: readonly string[] | undefined;
+  readonly defaults: JobOptions;
+  readonly shutdownTimeout: number;
+  readonly maxPayloadBytes: number;
+  readonly leaseMs: number;
+  readonly fetchBatchSize: number;
+
+  constructor(options: JobsModuleOptions, env: NodeJS.ProcessEnv = process.env) {
+    if (!options || typeof options.driver?.enqueue !== 'function') {
+      throw new JobsConfigurationError(messages.missingDriver());
+    }
+    this.mode = resolveMode(options.mode, env.JOBS_MODE);
+    this.queues = options.queues ?? parseQueueList(env.JOBS_QUEUES);
+    this.defaults = options.defaults ?? {};
+    this.shutdownTimeout = positive('shutdownTimeout', options.shutdownTimeout, 10_000, 0);
+    this.maxPayloadBytes = positive('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1);
+    this.leaseMs = positive('leaseMs', options.leaseMs, 30_000, 100);
+    this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1);
+  }
+
+  get runsWorkers(): boolean {
+    return this.mode !== 'producer';
+  }
+}
+
+function resolveMode(option: JobsMode | undefined, fromEnv: string | undefined): JobsMode {
+  if (option !== undefined) {
+    if (!MODES.includes(option)) throw new JobsConfigurationError(messages.badMode('mode option', option));
+    return option;
+  }
+  if (fromEnv === undefined || fromEnv === '') return 'all';
+  const mode = fromEnv.trim().toLowerCase() as JobsMode;
+  if (!MODES.includes(mode)) throw new JobsConfigurationError(messages.badMode('JOBS_MODE', fromEnv));
+  return mode;
+}
+
+function parseQueueList(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((queue) => queue.trim()).filter((queue) => queue !== '');
+}
+
+function positive(option: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new JobsConfigurationError(messages.badModuleOption(option, `an integer ≥ ${min}`, value));
+  }
+  return value;
+}

@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { JobsModuleOptions } from './jobs-options.interface.js';
+
+export const {
+  ConfigurableModuleClass: ConfigurableJobsModule,
+  MODULE_OPTIONS_TOKEN: JOBS_MODULE_OPTIONS,
+  OPTIONS_TYPE: JOBS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: JOBS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<JobsModuleOptions>({ moduleName: 'Jobs' })
+  .setClassMethodName('forRoot')
+  .build();

@@ -1,0 +1,76 @@
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JobsAdmin } from '../admin/jobs-admin.js';
+import { JobsExplorer } from '../discovery/jobs.explorer.js';
+import { JobEvents } from '../events/job-events.js';
+import { declaredJobClasses } from '../producer/declared-job-classes.js';
+import { EnqueueService } from '../producer/enqueue.service.js';
+import { JobRegistry } from '../registry/job.registry.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { WorkerPool } from '../worker/worker-pool.js';
+import { DriverLifecycle } from './driver-lifecycle.js';
+import { JobsConfig } from './jobs-config.js';
+import {
+  ConfigurableJobsModule,
+  JOBS_ASYNC_OPTIONS_TYPE,
+  JOBS_MODULE_OPTIONS,
+  JOBS_OPTIONS_TYPE,
+} from './jobs-module-definition.js';
+import type { JobsModuleOptions } from './jobs-options.interface.js';
+import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
+import { producerProviders } from './producer.providers.js';
+
+const runtimeProviders: Provider[] = [
+  { provide: JobsConfig, useFactory: (options: JobsModuleOptions) => new JobsConfig(options), inject: [JOBS_MODULE_OPTIONS] },
+  { provide: JOBS_DRIVER, useFactory: (config: JobsConfig, options: JobsModuleOptions) => options.driver, inject: [JobsConfig, JOBS_MODULE_OPTIONS] },
+  DriverLifecycle,
+  JobRegistry,
+  JobsExplorer,
+  EnqueueService,
+  JobEvents,
+  JobsAdmin,
+  WorkerPool,
+  Scheduler,
+];
+
+const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService];
+
+/**
+ * Background jobs for the whole application (a global module): discovers
+ * `@Job`/`@Cron`/`@Every` handlers, runs workers and schedules per `mode`,
+ * and provides `Producer<T>`, `JobEvents` and `JobsAdmin`.
+ */
+@Module({})
+export class JobsModule extends ConfigurableJobsModule {
+  static override forRoot(options: typeof JOBS_OPTIONS_TYPE): DynamicModule {
+    return JobsModule.assemble(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof JOBS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    if (!options || (!options.useFactory && !options.useClass && !options.useExisting)) {
+      throw new Error('JobsModule.forRootAsync needs useFactory, useClass or useExisting returning { driver, ... }.');
+    }
+    return JobsModule.assemble(super.forRootAsync(options));
+  }
+
+  /** Producers for job classes loaded after forRoot ran (e.g. lazy-loaded modules). */
+  static forFeature(classes: Type[]): DynamicModule {
+    const providers = producerProviders(classes);
+    return { module: JobsFeatureModule, providers, exports: classes.map(getProducerToken) };
+  }
+
+  private static assemble(base: DynamicModule): DynamicModule {
+    const producers = producerProviders(declaredJobClasses());
+    const producerTokens = producers.map((provider) => (provider as { provide: string }).provide);
+    return {
+      ...base,
+      global: true,
+      imports: [...(base.imports ?? []), DiscoveryModule],
+      providers: [...(base.providers ?? []), ...runtimeProviders, ...producers],
+      exports: [...(base.exports ?? []), ...publicProviders, ...producerTokens],
+    };
+  }
+}
+
+@Module({})
+class JobsFeatureModule {}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NewJob } from '../driver/job-record.js';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
+import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
+import { JobsConfig } from '../module/jobs-config.js';
+import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import type { JobDefinition } from '../registry/job-definition.js';
+import { JobRegistry } from '../registry/job.registry.js';
+import { messages } from '../registry/jobs.messages.js';
+import { checkAttempts, checkDuration, checkPriority, failFor } from '../registry/option-validators.js';
+import { toJson } from '../serialization/json.js';
+import { DriverJobHandle } from './job-handle.js';
+
+type HandlerClass = abstract new (...args: never[]) => unknown;
+
+/** Turns typed producer calls into validated driver jobs. Nothing reaches the driver unless all items are valid. */
+@Injectable()
+export class EnqueueService {
+  constructor(
+    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    private readonly registry: JobRegistry,
+    @Inject(JobsConfig) private readonly config: JobsConfig,
+  ) {}
+
+  async enqueue(
+    classRef: HandlerClass,
+    items: ReadonlyArray<{ job: string; payload: unknown; options?: EnqueueOptions }>,
+  ): Promise<DriverJobHandle<unknown>[]> {
+    const now = Date.now();
+    const jobs = items.map((item) => this.prepare(this.definitionOf(classRef, item.job), item.payload, item.options ?? {}, now));
+    return this.submit(jobs);
+  }
+
+  /** Enqueues prepared jobs (also used by the scheduler's trigger). */
+  async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
+    if (jobs.length === 0) return [];
+    const results = await this.driver.enqueue(jobs);
+    return results.map((result, index) => {
+      const job = jobs[index]!;
+      return new DriverJobHandle(this.driver, result.id, job.queue, job.name, result.created);
+    });
+  }
+
+  /** A driver job for a definition, validated; `jobId` and timing from options. */
+  prepare(definition: JobDefinition, payload: unknown, options: EnqueueOptions, now = Date.now()): NewJob {
+    const subject = `Enqueue of job "${definition.handler}"`;
+    const fail = failFor(subject, InvalidJobInputError);
+    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+    checkDuration('delay', options.delay, fail);
+    checkPriority(options.priority, fail);
+    checkAttempts(options.attempts, fail);
+    const id = options.jobId ?? randomUUID();
+    if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail('jobId', 'a string of 1–512 characters', id);
+    const runAt = runAtOf(options, now, fail);
+    return {
+      id,
+      queue: definition.queue,
+      name: definition.name,
+      payload: toJson(payload, `payload of job "${definition.handler}"`, this.config.maxPayloadBytes),
+      priority: options.priority ?? definition.priority,
+      maxAttempts: options.attempts ?? definition.attempts,
+      runAt,
+      enqueuedAt: now,
+    };
+  }
+
+  definitionOf(classRef: HandlerClass, key: string): JobDefinition {
+    const definition = this.registry.getByMethod(classRef, key);
+    if (!definition) throw new InvalidJobInputError(messages.unknownJob(classRef.name, String(key)));
+    if (definition.kind !== 'job') throw new InvalidJobInputError(messages.scheduleNotJob(definition.handler));
+    return definition;
+  }
+}
+
+function runAtOf(options: EnqueueOptions, now: number, fail: ReturnType<typeof failFor>): number {
+  if (options.runAt !== undefined) {
+    const runAt = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
+    if (typeof runAt !== 'number' || !Number.isFinite(runAt)) fail('runAt', 'a valid Date or epoch ms', options.runAt);
+    return Math.max(runAt, now);
+  }
+  return now + (options.delay ?? 0);
+}

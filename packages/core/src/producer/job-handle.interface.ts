@@ -1,0 +1,17 @@
+import type { JobState } from '../driver/job-record.js';
+
+/** A reference to an enqueued job, typed by its handler's result. */
+export interface JobHandle<R> {
+  readonly id: string;
+  readonly queue: string;
+  readonly name: string;
+  /** False when a job with this id already existed (idempotent enqueue). */
+  readonly created: boolean;
+  /** Current state, or `missing` once removed. */
+  state(): Promise<JobState | 'missing'>;
+  /**
+   * The handler's return value once completed, from any process. Rejects with
+   * JobFailedError when the job ends dead, JobResultTimeoutError after `timeout` ms.
+   */
+  result(options?: { timeout?: number }): Promise<R>;
+}

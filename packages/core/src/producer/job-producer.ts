@@ -1,0 +1,28 @@
+import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
+import type { EnqueueService } from './enqueue.service.js';
+import type { JobHandle } from './job-handle.interface.js';
+import type { EnqueueItem, JobKey, JobPayload, JobResult, Producer } from './producer.interface.js';
+
+/** The `Producer<T>` handed out by `@InjectProducer(T)`. */
+export class JobProducer<T> implements Producer<T> {
+  constructor(
+    private readonly classRef: abstract new (...args: never[]) => T,
+    private readonly service: EnqueueService,
+  ) {}
+
+  async enqueue<K extends JobKey<T>>(
+    job: K,
+    payload: JobPayload<T, K>,
+    options?: EnqueueOptions,
+  ): Promise<JobHandle<JobResult<T, K>>> {
+    const [handle] = await this.service.enqueue(this.classRef, [{ job, payload, options }]);
+    return handle as JobHandle<JobResult<T, K>>;
+  }
+
+  async enqueueMany<const I extends readonly EnqueueItem<T>[]>(
+    items: I,
+  ): Promise<{ -readonly [P in keyof I]: JobHandle<never> }> {
+    const handles = await this.service.enqueue(this.classRef, items);
+    return handles as { -readonly [P in keyof I]: JobHandle<never> };
+  }
+}

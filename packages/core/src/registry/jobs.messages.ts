@@ -1,0 +1,43 @@
+/** Every user-facing configuration message, so wording stays consistent. */
+export const messages = {
+  missingDriver: () =>
+    'JobsModule.forRoot: `driver` is required, e.g. `new MemoryDriver()` or `new RedisDriver({ url })`.',
+  badMode: (source: string, got: unknown) =>
+    `${source} must be one of "all", "worker", "producer" (got ${JSON.stringify(got)}).`,
+  badModuleOption: (option: string, expected: string, got: unknown) =>
+    `JobsModule.forRoot: ${option} must be ${expected} (got ${show(got)}).`,
+  badOption: (subject: string, option: string, expected: string, got: unknown) =>
+    `${subject}: ${option} must be ${expected} (got ${show(got)}).`,
+  notAMethod: (handler: string, decorator: string) =>
+    `${decorator} on "${handler}": it decorates a property, not a method. Put it on a method of the class.`,
+  manyDecorators: (handler: string) =>
+    `"${handler}" has more than one of @Job, @Cron and @Every; give each schedule or job its own method.`,
+  duplicateName: (kind: string, name: string, first: string, second: string) =>
+    `Duplicate ${kind} name "${name}": declared by "${first}" and "${second}". Set a distinct \`name\` option on one of them.`,
+  invalidCron: (handler: string, expression: string, reason: string) =>
+    `Schedule "${handler}": invalid cron expression "${expression}" (${reason}). Use 5 fields, or 6 with seconds first.`,
+  unknownTimezone: (handler: string, timezone: string) =>
+    `Schedule "${handler}": unknown timezone "${timezone}". Use an IANA zone such as "Europe/Berlin" or "UTC".`,
+  badInterval: (handler: string, got: unknown) =>
+    `Schedule "${handler}": @Every interval must be a whole number of ms ≥ 1000 or a duration like "30s", "5m", "1h" (got ${show(got)}).`,
+  badQueueName: (subject: string, queue: unknown) =>
+    `${subject}: queue name must be 1–100 characters without "{", "}", whitespace or control characters (got ${show(queue)}).`,
+  unknownJob: (className: string, key: string) =>
+    `Producer<${className}>: "${key}" is not a @Job method of ${className}. Decorate ${className}.${key} with @Job(), and make sure ${className} is a provider of a module of this application.`,
+  scheduleNotJob: (handler: string) =>
+    `"${handler}" is a schedule (@Cron/@Every), not a @Job: run it now with JobsAdmin.trigger("${handler}").`,
+  unknownSchedule: (name: string) => `No schedule named "${name}" in this application.`,
+} as const;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import { JobsConfig } from '../module/jobs-config.js';
+import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import type { JobDefinition } from '../registry/job-definition.js';
+import { JobRegistry } from '../registry/job.registry.js';
+import { nextTick, previousTick } from './schedule.js';
+import { tickJob } from './tick-job.js';
+
+/** setTimeout's ceiling; longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Arms one timer per schedule and enqueues each tick through the driver's
+ * atomic `enqueueTick`, so any number of scheduling processes produce one job
+ * per tick. Runs in `all` and `worker` modes.
+ */
+@Injectable()
+export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobsScheduler');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    private readonly registry: JobRegistry,
+    @Inject(JobsConfig) private readonly config: JobsConfig,
+  ) {}
+
+  private now(): number {
+    return Date.now();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runsWorkers) return;
+    const schedules = this.registry.schedules();
+    if (schedules.length === 0) return;
+    await this.driver.open();
+    await this.catchUp(schedules);
+    for (const definition of schedules) this.arm(definition, this.now());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.clear();
+    await Promise.allSettled([...this.pending]);
+  }
+
+  /** Enqueues the latest tick missed while no scheduler ran, once, for `catchUp: 'last'`. */
+  private async catchUp(schedules: JobDefinition[]): Promise<void> {
+    const states = await this.driver.scheduleStates(schedules.map((definition) => definition.name));
+    const now = this.now();
+    for (const definition of schedules) {
+      const schedule = definition.schedule!;
+      const lastTickAt = states[definition.name]?.lastTickAt;
+      if (schedule.catchUp !== 'last' || lastTickAt === undefined) continue;
+      const missed = previousTick(schedule.spec, now);
+      if (missed > lastTickAt && now - missed <= schedule.catchUpWindow) {
+        this.logger.log(`Catching up ${definition.name}: tick ${new Date(missed).toISOString()} was missed`);
+        await this.fire(definition, missed);
+      }
+    }
+  }
+
+  private arm(definition: JobDefinition, after: number): void {
+    if (this.stopped) return;
+    const tickAt = nextTick(definition.schedule!.spec, after);
+    const wait = tickAt - this.now();
+    const timer = setTimeout(() => {
+      if (wait > MAX_TIMER_MS) return this.arm(definition, after);
+      const task = this.fire(definition, tickAt).finally(() => this.pending.delete(task));
+      this.pending.add(task);
+      // After a stall (suspended process, blocked loop) skip straight to the next future tick: no bursts.
+      this.arm(definition, Math.max(tickAt, this.now()));
+    }, Math.min(Math.max(0, wait), MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(definition.name, timer);
+  }
+
+  private async fire(definition: JobDefinition, tickAt: number): Promise<void> {
+    try {
+      const outcome = await this.driver.enqueueTick({
+        schedule: definition.name,
+        tickAt,
+        job: tickJob(definition, tickAt, this.now()),
+        overlap: definition.schedule!.overlap,
+      });
+      if (outcome === 'overlap') {
+        this.logger.warn(`${definition.name}: tick ${new Date(tickAt).toISOString()} skipped, the previous run is unfinished`);
+      }
+    } catch (error) {
+      this.logger.error(`${definition.name}: could not enqueue tick ${new Date(tickAt).toISOString()}: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
+
+/** Default limit of a payload or result, in bytes of UTF-8 JSON. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+/**
+ * JSON text of `value`, refusing what JSON.stringify would silently drop or
+ * mangle (functions, symbols, BigInt, cycles, non-finite numbers), so a job
+ * never runs with a payload that differs from what the producer passed.
+ * `what` names the culprit in the error, e.g. `payload of job "EmailJobs.sendEmail"`.
+ */
+export function toJson(value: unknown, what: string, maxBytes: number): string {
+  assertJsonSafe(value, what, '$', new Set());
+  const text = JSON.stringify(value) ?? 'null';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    throw new InvalidJobInputError(
+      `The ${what} is ${bytes} bytes of JSON, over the limit of ${maxBytes} bytes (maxPayloadBytes).`,
+    );
+  }
+  return text;
+}
+
+/** Parses JSON text; `__proto__` keys are dropped so merging the value can't change prototypes. */
+export function fromJson<T = unknown>(text: string): T {
+  return JSON.parse(text, dropProtoKeys) as T;
+}
+
+function dropProtoKeys(key: string, value: unknown): unknown {
+  return key === '__proto__' ? undefined : value;
+}
+
+function assertJsonSafe(value: unknown, what: string, path: string, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'bigint':
+      throw refuse(what, path, 'a BigInt (convert it to a string)');
+    case 'function':
+      throw refuse(what, path, 'a function');
+    case 'symbol':
+      throw refuse(what, path, 'a symbol');
+    case 'number':
+      if (!Number.isFinite(value)) throw refuse(what, path, `${value} (not representable in JSON)`);
+      return;
+    case 'object':
+      break;
+    default:
+      return;
+  }
+  if (value === null) return;
+  if (seen.has(value)) throw refuse(what, path, 'a circular reference');
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => assertJsonSafe(item, what, `${path}[${index}]`, seen));
+  } else {
+    for (const key of Object.keys(value)) {
+      assertJsonSafe((value as Record<string, unknown>)[key], what, `${path}.${key}`, seen);
+    }
+  }
+  seen.delete(value);
+}
+
+function refuse(what: string, path: string, found: string): InvalidJobInputError {
+  return new InvalidJobInputError(`The ${what} is not JSON-serializable: ${path} is ${found}.`);
+}

@@ -1,0 +1,87 @@
+import type { LeaseOutcome } from '../driver/job-record.js';
+import type { CompleteItem, FailItem, QueueDriver } from '../driver/queue-driver.interface.js';
+
+type Settlement = { kind: 'complete'; item: CompleteItem } | { kind: 'fail'; item: FailItem };
+interface Pending {
+  settlement: Settlement;
+  resolve: (outcome: LeaseOutcome) => void;
+}
+
+const MAX_BATCH = 500;
+const RETRY_BASE_MS = 200;
+
+/**
+ * Gathers the settlements of jobs that finish in the same turn of the event
+ * loop into one driver call per queue and kind. A failed driver call is
+ * retried with backoff until `giveUpAfterMs` (about one lease): past that,
+ * lease expiry hands the job to another worker anyway.
+ */
+export class AckBatcher {
+  private readonly pending = new Map<string, Pending[]>();
+  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly driver: QueueDriver,
+    private readonly giveUpAfterMs: number,
+    private readonly onError: (error: unknown, queue: string) => void,
+  ) {}
+
+  settle(queue: string, settlement: Settlement): Promise<LeaseOutcome> {
+    return new Promise((resolve) => {
+      const list = this.pending.get(queue) ?? [];
+      list.push({ settlement, resolve });
+      this.pending.set(queue, list);
+      if (list.length >= MAX_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Resolves when every settlement handed in so far has been written (or given up). */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    for (const [queue, list] of this.pending) {
+      this.pending.delete(queue);
+      const completes = list.filter((entry) => entry.settlement.kind === 'complete');
+      const fails = list.filter((entry) => entry.settlement.kind === 'fail');
+      if (completes.length) this.track(this.write(queue, completes, (items) => this.driver.complete(queue, items as CompleteItem[])));
+      if (fails.length) this.track(this.write(queue, fails, (items) => this.driver.fail(queue, items as FailItem[])));
+    }
+  }
+
+  private track(promise: Promise<void>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  private async write(
+    queue: string,
+    entries: Pending[],
+    call: (items: Array<CompleteItem | FailItem>) => Promise<LeaseOutcome[]>,
+  ): Promise<void> {
+    const items = entries.map((entry) => entry.settlement.item);
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const outcomes = await call(items);
+        entries.forEach((entry, index) => entry.resolve(outcomes[index] ?? 'lost'));
+        return;
+      } catch (error) {
+        this.onError(error, queue);
+        if (Date.now() - started > this.giveUpAfterMs) {
+          entries.forEach((entry) => entry.resolve('lost'));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_BASE_MS * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { LeasedJob } from '../driver/job-record.js';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import { JobsConfig } from '../module/jobs-config.js';
+import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JobRegistry } from '../registry/job.registry.js';
+import { AckBatcher } from './ack-batcher.js';
+import { JobRunner } from './job-runner.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { QueueSlots } from './queue-slots.js';
+
+const IDLE_WAIT_MS = 5_000;
+const ERROR_PAUSE_MS = 1_000;
+
+/**
+ * Consumes this process's queues: one dispatcher loop leases batches of jobs
+ * while slots are free, blocks in the driver while queues are empty, and
+ * drains gracefully on shutdown. Starts only once the whole app has
+ * bootstrapped, so handlers never run against half-initialised providers.
+ */
+@Injectable()
+export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobsWorker');
+  private readonly slots = new Map<string, QueueSlots>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopFetching = new AbortController();
+  private readonly forceStop = new AbortController();
+  private readonly leases: LeaseKeeper;
+  private readonly acks: AckBatcher;
+  private readonly runner: JobRunner;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastErrorLog = 0;
+
+  constructor(
+    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    private readonly registry: JobRegistry,
+    @Inject(JobsConfig) private readonly config: JobsConfig,
+  ) {
+    this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
+    this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
+    this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger });
+  }
+
+  /** Queues this process consumes. */
+  get queues(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.driver.open();
+    await this.driver.registerQueues(this.registry.queues());
+    if (!this.config.runsWorkers) return;
+    const wanted = this.config.queues ?? this.registry.queues();
+    for (const queue of wanted) {
+      const definitions = this.registry.all().filter((definition) => definition.queue === queue);
+      // Consuming a queue we have no handler for would send its jobs to dead: leave it to other processes.
+      if (definitions.length === 0) this.logger.warn(`JOBS_QUEUES/queues names "${queue}", which has no handler here: not consuming it`);
+      else this.slots.set(queue, new QueueSlots(queue, definitions));
+    }
+    if (this.slots.size === 0) return;
+    this.leases.start();
+    this.loop = this.dispatch();
+    this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.driver.kind} driver`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.loop) return;
+    this.stopFetching.abort();
+    this.wake?.();
+    await this.loop;
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.config.shutdownTimeout, 'timeout').unref());
+    if ((await Promise.race([Promise.allSettled([...this.running]), deadline])) === 'timeout') {
+      this.logger.warn(`Shutdown timeout (${this.config.shutdownTimeout} ms): aborting ${this.running.size} job(s) and handing their leases back`);
+      this.forceStop.abort();
+      await Promise.allSettled([...this.running]);
+    }
+    await this.acks.drain();
+    this.leases.stop();
+    this.loop = undefined;
+  }
+
+  private async dispatch(): Promise<void> {
+    const stop = this.stopFetching.signal;
+    while (!stop.aborted) {
+      let leased = 0;
+      const foundEmpty = new Set<string>();
+      for (const slots of this.slots.values()) {
+        if (slots.free <= 0 || stop.aborted) continue;
+        try {
+          const jobs = await this.driver.fetch(slots.queue, { max: Math.min(slots.free, this.config.fetchBatchSize), leaseMs: this.config.leaseMs });
+          leased += jobs.length;
+          if (jobs.length === 0) foundEmpty.add(slots.queue);
+          for (const job of jobs) this.start(slots, job);
+        } catch (error) {
+          this.reportError(`fetching from "${slots.queue}"`, error);
+          await this.pause(ERROR_PAUSE_MS);
+        }
+      }
+      if (leased > 0 || stop.aborted) continue;
+      await this.idle(foundEmpty);
+    }
+  }
+
+  /** Waits for work in queues with free slots, or for a slot to free in a full one. */
+  private async idle(foundEmpty: Set<string>): Promise<void> {
+    const open = [...this.slots.values()].filter((slots) => slots.free > 0).map((slots) => slots.queue);
+    // A slot freed during the fetch round in a queue not yet looked at: look before sleeping.
+    if (open.some((queue) => !foundEmpty.has(queue))) return;
+    const waitDone = new AbortController();
+    const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    const onStop = (): void => waitDone.abort();
+    this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
+    try {
+      if (open.length === 0) return await woken;
+      await Promise.race([this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal), woken]);
+    } catch (error) {
+      this.reportError('waiting for jobs', error);
+      await this.pause(ERROR_PAUSE_MS);
+    } finally {
+      waitDone.abort();
+      this.wake = undefined;
+      this.stopFetching.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  private start(slots: QueueSlots, job: LeasedJob): void {
+    const definition = this.registry.getByName(job.name);
+    const task = (async () => {
+      await slots.acquire(job.name);
+      try {
+        await this.runner.run(job, definition?.queue === job.queue ? definition : undefined, this.forceStop.signal);
+      } catch (error) {
+        this.reportError(`running ${job.name} ${job.id}`, error);
+      } finally {
+        slots.release(job.name);
+        // A queue that was full is not in the driver wait: wake the loop to refill it.
+        if (slots.free === 1) this.wake?.();
+      }
+    })();
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.stopFetching.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+
+  private reportError(doing: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < 5_000) return;
+    this.lastErrorLog = now;
+    this.logger.error(`Error while ${doing}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
