@@ -1,0 +1,3 @@
+export * from './job-record.js';
+export * from './driver-event.js';
+export * from './queue-driver.interface.js';
