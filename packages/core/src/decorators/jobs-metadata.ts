@@ -14,12 +14,12 @@ export type HandlerDeclaration =
 export function declareHandler(target: object, declaration: HandlerDeclaration): void {
   const owner = target.constructor as Type;
   declareJobClass(owner);
-  const inherited = (Reflect.getMetadata(JOBS_HANDLERS_METADATA, owner) ?? []) as HandlerDeclaration[];
+  const inherited = (Reflect.getMetadata(JOBS_HANDLERS_METADATA, owner) as HandlerDeclaration[] | undefined) ?? [];
   Reflect.defineMetadata(JOBS_HANDLERS_METADATA, [...inherited, declaration], owner);
 }
 
 /** True when a function value sits under the decorated key (decorating a property is a mistake). */
 export function isMethodTarget(target: object, key: string | symbol, descriptor?: PropertyDescriptor): boolean {
-  const value = descriptor?.value ?? (target as Record<string | symbol, unknown>)[key];
+  const value: unknown = descriptor ? (descriptor.value as unknown) : (target as Record<string | symbol, unknown>)[key];
   return typeof value === 'function';
 }

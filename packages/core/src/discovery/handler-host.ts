@@ -11,8 +11,9 @@ type HostClass = abstract new (...args: never[]) => unknown;
  * metatype of their own, so their instance's constructor is the host.
  */
 export function hostClassOf(wrapper: ProviderWrapper): HostClass | undefined {
-  const { metatype, inject, instance } = wrapper;
-  const candidate: unknown = !metatype || inject ? (instance as object | undefined)?.constructor : metatype;
+  const { metatype, inject } = wrapper;
+  const instance = wrapper.instance as object | undefined;
+  const candidate: unknown = !metatype || inject ? instance?.constructor : metatype;
   return typeof candidate === 'function' ? (candidate as HostClass) : undefined;
 }
 
@@ -29,6 +30,6 @@ export function hostResolverOf(wrapper: ProviderWrapper, moduleRef: ModuleRef): 
   return async (jobContext) => {
     const contextId = ContextIdFactory.create();
     moduleRef.registerRequestByContextId(jobContext, contextId);
-    return (await moduleRef.resolve(wrapper.token, contextId, { strict: false })) as object;
+    return moduleRef.resolve<unknown, object>(wrapper.token, contextId, { strict: false });
   };
 }

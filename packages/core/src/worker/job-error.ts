@@ -13,9 +13,9 @@ export function toStoredError(thrown: unknown): StoredError {
   if (typeof thrown === 'string') return { name: 'NonError', message: thrown };
   let text: string;
   try {
-    text = JSON.stringify(thrown) ?? String(thrown);
+    text = JSON.stringify(thrown) ?? typeof thrown;
   } catch {
-    text = String(thrown);
+    text = Object.prototype.toString.call(thrown);
   }
   return { name: 'NonError', message: `Handler threw a non-Error value: ${text}` };
 }

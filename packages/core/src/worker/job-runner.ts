@@ -66,8 +66,9 @@ export class JobRunner {
     shutdown.addEventListener('abort', onShutdown, { once: true });
     // A handler that ignores its signal must not hold the slot past the abort: race it.
     const aborted = new Promise<never>((_, reject) => {
-      if (controller.signal.aborted) reject(controller.signal.reason);
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      const rejectWithReason = (): void => reject(controller.signal.reason as Error);
+      if (controller.signal.aborted) rejectWithReason();
+      controller.signal.addEventListener('abort', rejectWithReason, { once: true });
     });
     aborted.catch(() => undefined);
     try {

@@ -32,7 +32,7 @@ export class LeaseKeeper {
 
   hold(queue: string, id: string, token: string, onLost: () => void): void {
     let leases = this.held.get(queue);
-    if (!leases) this.held.set(queue, (leases = new Map()));
+    if (!leases) this.held.set(queue, (leases = new Map<string, HeldLease>()));
     leases.set(id, { token, onLost });
   }
 
