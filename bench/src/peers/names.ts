@@ -1,0 +1,2 @@
+/** The library the ratios are about. */
+export const NEST_JOBS = 'nest-jobs';

@@ -1,0 +1,35 @@
+import type { MetricSpec } from '../scenarios/scenario.js';
+import type { Summary } from '../stats.js';
+
+export interface LibraryResult extends Summary {
+  errors: string[];
+}
+
+export interface TargetCheck {
+  goal: string;
+  met: boolean;
+}
+
+export interface MetricResult extends MetricSpec {
+  scenario: string;
+  libraries: Record<string, LibraryResult>;
+  /** Best of the other libraries by median, and nest-jobs median ÷ its median. */
+  bestPeer?: string;
+  ratio?: number;
+  target?: TargetCheck;
+}
+
+/** Redis command counts per job during one run, for profiling: command → calls / job, µs / job. */
+export type CommandProfile = Record<string, { callsPerJob: number; usecPerJob: number }>;
+
+export interface BenchResults {
+  date: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; os: string };
+  node: string;
+  redis: string;
+  libraries: Record<string, string>;
+  config: { n: number; runs: number; quick: boolean; bulkSize: number; inFlight: number; latencyRate: number; latencySeconds: number; backlogSizes: number[]; backlogSample: number };
+  metrics: MetricResult[];
+  /** Last run of each scenario per library. */
+  commandStats: Record<string, Record<string, CommandProfile>>;
+}

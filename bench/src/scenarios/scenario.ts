@@ -1,0 +1,27 @@
+import type { BenchConfig } from '../config.js';
+import type { Peer, RedisTarget } from '../peers/peer.js';
+import type { RedisControl } from '../redis/redis-control.js';
+
+export interface MetricSpec {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+}
+
+export interface ScenarioContext {
+  config: BenchConfig;
+  redis: RedisTarget;
+  control: RedisControl;
+}
+
+/** One measured run: a value per metric of the scenario. */
+export type Measurement = Record<string, number>;
+
+export interface Scenario {
+  id: string;
+  title: string;
+  metrics: MetricSpec[];
+  /** Runs once against an empty database and returns the figures. */
+  run(peer: Peer, context: ScenarioContext): Promise<Measurement>;
+}
