@@ -5,7 +5,10 @@ import { enqueueSingle } from './scenarios/enqueue-single.scenario.js';
 import { processing } from './scenarios/processing.scenario.js';
 import type { Scenario, ScenarioContext } from './scenarios/scenario.js';
 
-/** Raw figures: scenario → metric → library → runs, plus errors and Redis command profiles. */
+/**
+ * Raw figures: metric → library → runs, plus errors and Redis command profiles
+ * (processing scenarios reset the stats after their fill, so those count the processing only).
+ */
 export interface RawResults {
   values: Map<string, Map<string, number[]>>;
   errors: Map<string, Map<string, string[]>>;
@@ -74,7 +77,7 @@ async function profile(context: ScenarioContext, scenario: Scenario): Promise<Co
 
 function jobsIn(scenario: Scenario, config: BenchConfig): number {
   if (scenario.id === 'latency') return config.latencyRate * config.latencySeconds;
-  if (scenario.id.startsWith('backlog-')) return Number(scenario.id.slice('backlog-'.length));
+  if (scenario.id.startsWith('backlog-')) return Math.min(config.backlogSample, Number(scenario.id.slice('backlog-'.length)));
   return config.n;
 }
 

@@ -13,12 +13,13 @@ export function processing(concurrency: Concurrency): Scenario {
     id,
     title: `Processing, concurrency ${concurrency}`,
     metrics: [{ id, label: `process pre-filled queue, concurrency ${concurrency}`, unit: 'jobs/s', better: 'higher' }],
-    async run(peer, { config, redis }) {
+    async run(peer, { config, redis, control }) {
       const queue = await peer.openQueue(redis, concurrency);
       try {
         await fill(queue, config.n, config.bulkSize);
         const tracker = new JobTracker(config.n);
         const worker = await queue.prepareWorker(tracker.listener);
+        await control.resetStats();
         let finished: number;
         const started = performance.now();
         try {
