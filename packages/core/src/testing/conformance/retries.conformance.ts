@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Fixture } from './fixture.js';
+import { sleep } from './fixture.js';
+
+export function retryConformance(f: Fixture): void {
+  describe('failures, retries and dead letters', () => {
+    it('delays a failed try until retryAt, keeping the error with its stack', async () => {
+      const [id] = await f.add({ maxAttempts: 3 });
+      const [leased] = await f.fetch();
+      const retryAt = Date.now() + f.ms(300);
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at x' }, retryAt }]);
+      const job = await f.driver.getJob(f.queue, id!);
+      expect(job?.state).toBe('delayed');
+      expect(job?.runAt).toBe(retryAt);
+      expect(job?.errors).toEqual([expect.objectContaining({ name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at x', attempt: 1 })]);
+      expect(await f.fetch()).toHaveLength(0);
+      await sleep(f.ms(400));
+      expect((await f.fetch())[0]).toMatchObject({ id, attempt: 2 });
+    });
+
+    it('makes a job retried with retryAt now waiting at once', async () => {
+      const [id] = await f.add({ maxAttempts: 2 });
+      const [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'again' }, retryAt: Date.now() - 1 }]);
+      expect((await f.driver.getJob(f.queue, id!))?.state).toBe('waiting');
+    });
+
+    it('retries without recording an error when none is given (ctx.retry)', async () => {
+      const [id] = await f.add({ maxAttempts: 2 });
+      const [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, retryAt: Date.now() }]);
+      expect((await f.driver.getJob(f.queue, id!))?.errors).toEqual([]);
+    });
+
+    it('moves a job to dead when no retryAt is given, keeping every error', async () => {
+      const [id] = await f.add({ maxAttempts: 2 });
+      let [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'first' }, retryAt: Date.now() }]);
+      [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'second' } }]);
+      const job = await f.driver.getJob(f.queue, id!);
+      expect(job?.state).toBe('dead');
+      expect(job?.finishedAt).toBeDefined();
+      expect(job?.errors.map((error) => [error.message, error.attempt])).toEqual([['first', 1], ['second', 2]]);
+    });
+
+    it('runs a dead job again on manual retry, with fresh tries', async () => {
+      const [id] = await f.add({ maxAttempts: 1 });
+      const [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'x' } }]);
+      expect(await f.driver.retry(f.queue, id!)).toBe(true);
+      expect(await f.driver.retry(f.queue, id!)).toBe(false);
+      const [again] = await f.fetch();
+      expect(again).toMatchObject({ id, attempt: 1 });
+      expect(again?.errors).toHaveLength(1);
+    });
+
+    it('retries every dead job of the queue at once', async () => {
+      const ids = await f.add({}, {}, {});
+      for (const leased of await f.fetch(3)) {
+        await f.driver.fail(f.queue, [{ id: leased.id, token: leased.token, error: { message: 'x' } }]);
+      }
+      expect(await f.driver.retryAllDead(f.queue)).toBe(3);
+      expect((await f.driver.counts(f.queue))).toMatchObject({ waiting: 3, dead: 0 });
+      expect((await f.fetch(3)).map((job) => job.id).sort()).toEqual([...ids].sort());
+    });
+  });
+}
