@@ -69,7 +69,7 @@ export class JobsAdmin {
 
   async schedules(): Promise<ScheduleInfo[]> {
     const definitions = this.registry.schedules();
-    const states = await this.driver.scheduleStates(definitions.map((definition) => definition.name));
+    const states = await this.driver.scheduleStates(definitions.map(({ name, queue }) => ({ name, queue })));
     const now = Date.now();
     return Promise.all(
       definitions.map(async (definition) => {
@@ -103,11 +103,13 @@ export class JobsAdmin {
 
   /** Stops a schedule's ticks in every process until resumed. */
   pauseSchedule(scheduleName: string): Promise<void> {
-    return this.driver.setSchedulePaused(this.schedule(scheduleName).name, true);
+    const { name, queue } = this.schedule(scheduleName);
+    return this.driver.setSchedulePaused({ name, queue }, true);
   }
 
   resumeSchedule(scheduleName: string): Promise<void> {
-    return this.driver.setSchedulePaused(this.schedule(scheduleName).name, false);
+    const { name, queue } = this.schedule(scheduleName);
+    return this.driver.setSchedulePaused({ name, queue }, false);
   }
 
   private schedule(name: string): JobDefinition {

@@ -60,6 +60,12 @@ export interface TickRequest {
   overlap: boolean;
 }
 
+/** A schedule and the queue its jobs go to (drivers keep its state beside that queue). */
+export interface ScheduleRef {
+  name: string;
+  queue: string;
+}
+
 export interface ScheduleState {
   paused: boolean;
   /** Latest tick instant enqueued, epoch ms. */
@@ -140,6 +146,7 @@ export interface QueueDriver {
    * `overlap` is false and the previous tick's job is still waiting, delayed or active.
    */
   enqueueTick(request: TickRequest): Promise<TickOutcome>;
-  scheduleStates(names: string[]): Promise<Record<string, ScheduleState>>;
-  setSchedulePaused(name: string, paused: boolean): Promise<void>;
+  /** States of the given schedules, by name; a schedule never ticked nor paused is absent. */
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>>;
+  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void>;
 }

@@ -50,7 +50,7 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Enqueues the latest tick missed while no scheduler ran, once, for `catchUp: 'last'`. */
   private async catchUp(schedules: JobDefinition[]): Promise<void> {
-    const states = await this.driver.scheduleStates(schedules.map((definition) => definition.name));
+    const states = await this.driver.scheduleStates(schedules.map(({ name, queue }) => ({ name, queue })));
     const now = this.now();
     for (const definition of schedules) {
       const schedule = definition.schedule!;

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Scope, type INestApplicationContext } from '@nestjs/common';
 import { firstValueFrom, filter, toArray, takeWhile } from 'rxjs';
 import { JobsAdmin } from '../admin/jobs-admin.js';
-import { InjectProducer } from '../decorators/inject-producer.decorator.js';
 import { Job } from '../decorators/job.decorator.js';
 import { JobFailedError } from '../errors/job-failed.error.js';
 import { UnrecoverableJobError } from '../errors/unrecoverable-job.error.js';
@@ -38,7 +37,7 @@ class MathJobs {
 
   @Job({ attempts: 2 })
   async throwsString(): Promise<void> {
-    throw 'plain string'; // eslint-disable-line @typescript-eslint/only-throw-error
+    throw 'plain string';
   }
 
   @Job({ attempts: 3 })

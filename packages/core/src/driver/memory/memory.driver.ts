@@ -3,7 +3,7 @@ import type {
   EnqueueResult, JobCounts, JobError, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob,
 } from '../job-record.js';
 import type {
-  CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, QueueDriver, ScheduleState, TickOutcome, TickRequest,
+  CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
 import { MemoryQueue, type StoredJob } from './memory-queue.js';
 import { MemorySignals } from './memory-signals.js';
@@ -221,17 +221,17 @@ export class MemoryDriver implements QueueDriver {
     return Promise.resolve('enqueued');
   }
 
-  scheduleStates(names: string[]): Promise<Record<string, ScheduleState>> {
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
     const states: Record<string, ScheduleState> = {};
-    for (const name of names) {
+    for (const { name } of schedules) {
       const state = this.schedules.get(name);
       if (state) states[name] = { ...state };
     }
     return Promise.resolve(states);
   }
 
-  setSchedulePaused(name: string, paused: boolean): Promise<void> {
-    this.scheduleState(name).paused = paused;
+  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    this.scheduleState(schedule.name).paused = paused;
     return Promise.resolve();
   }
 

@@ -19,7 +19,7 @@ export function scheduleConformance(f: Fixture): void {
       expect(await f.driver.enqueueTick(tick(name, 2_000))).toBe('duplicate');
       expect(await f.driver.enqueueTick(tick(name, 1_000))).toBe('duplicate');
       expect(await f.driver.enqueueTick(tick(name, 3_000))).toBe('enqueued');
-      expect(await f.driver.scheduleStates([name, 'unknown'])).toEqual({ [name]: { paused: false, lastTickAt: 3_000, lastJobId: `cron:${name}:3000` } });
+      expect(await f.driver.scheduleStates([{ name, queue: f.queue }, { name: 'unknown', queue: f.queue }])).toEqual({ [name]: { paused: false, lastTickAt: 3_000, lastJobId: `cron:${name}:3000` } });
     });
 
     it('enqueues one job when many schedulers race for one tick', async () => {
@@ -31,10 +31,11 @@ export function scheduleConformance(f: Fixture): void {
 
     it('skips ticks of a paused schedule until resumed', async () => {
       const name = `${f.queue}.paused`;
-      await f.driver.setSchedulePaused(name, true);
+      const ref = { name, queue: f.queue };
+      await f.driver.setSchedulePaused(ref, true);
       expect(await f.driver.enqueueTick(tick(name, 1_000))).toBe('paused');
-      expect((await f.driver.scheduleStates([name]))[name]?.paused).toBe(true);
-      await f.driver.setSchedulePaused(name, false);
+      expect((await f.driver.scheduleStates([ref]))[name]?.paused).toBe(true);
+      await f.driver.setSchedulePaused(ref, false);
       expect(await f.driver.enqueueTick(tick(name, 2_000))).toBe('enqueued');
     });
 
