@@ -1,129 +1,138 @@
-import type { JobCounts, JobRecord, JobState } from '../job-record.js';
-import { MinHeap } from './min-heap.js';
-
-/** A stored job plus what only the driver sees. */
-export interface StoredJob extends JobRecord {
-  /** Enqueue order; a fresh one each time the job (re)enters waiting keeps FIFO exact. */
-  seq: number;
-  token?: string;
-  leaseUntil?: number;
-}
+import type { JobCounts, JobState, RetentionOptions } from '../job-record.js';
+import { LazyIndex } from './lazy-index.js';
+import type { StoredJob } from './stored-job.js';
 
 interface WaitingEntry {
-  id: string;
+  job: StoredJob;
   seq: number;
-  priority: number;
 }
 
-interface DelayedEntry {
-  id: string;
-  runAt: number;
+interface TimedEntry {
+  job: StoredJob;
+  at: number;
 }
 
 /**
- * One queue's jobs and indexes. Heaps use lazy deletion: an entry whose job
- * moved on (other state, other seq or runAt) is dropped when it surfaces.
+ * One queue's jobs, a map per state (counts are map sizes) and three indexes:
+ * waiting in fetch order, delayed by run time, active by lease expiry.
  */
 export class MemoryQueue {
-  readonly jobs = new Map<string, StoredJob>();
   paused = false;
-  private readonly waiting = new MinHeap<WaitingEntry>((a, b) => b.priority - a.priority || a.seq - b.seq);
-  private readonly delayed = new MinHeap<DelayedEntry>((a, b) => a.runAt - b.runAt);
-  readonly active = new Map<string, StoredJob>();
-  /** Insertion order = finish order, oldest first. */
-  readonly completed = new Map<string, StoredJob>();
-  readonly dead = new Map<string, StoredJob>();
-  private readonly counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 };
+  private readonly jobs = new Map<string, StoredJob>();
+  /** Insertion order is entry order, so completed and dead iterate oldest first. */
+  private readonly byState: Record<JobState, Map<string, StoredJob>> = {
+    waiting: new Map(), delayed: new Map(), active: new Map(), completed: new Map(), dead: new Map(),
+  };
+  private readonly waiting = new LazyIndex<WaitingEntry>(
+    (a, b) => b.job.priority - a.job.priority || a.seq - b.seq,
+    (entry) => this.holds(entry.job, 'waiting') && entry.job.seq === entry.seq,
+  );
+  private readonly delayed = new LazyIndex<TimedEntry>(
+    (a, b) => a.at - b.at,
+    (entry) => this.holds(entry.job, 'delayed') && entry.job.runAt === entry.at,
+  );
+  private readonly leases = new LazyIndex<TimedEntry>(
+    (a, b) => a.at - b.at,
+    (entry) => this.holds(entry.job, 'active') && entry.job.leaseUntil === entry.at,
+  );
+  private seq = 0;
 
   constructor(readonly name: string) {}
 
-  /** Moves a job to a state, keeping indexes and counts right. */
-  place(job: StoredJob, state: JobState, nextSeq: () => number): void {
-    if (this.jobs.get(job.id) === job) this.leave(job);
+  get(id: string): StoredJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /**
+   * Moves a job (new or stored) to a state, keeping indexes right. Entering
+   * waiting puts it at the back of its priority unless `keepPlace` (release).
+   */
+  place(job: StoredJob, state: JobState, keepPlace = false): void {
+    this.leave(job);
     this.jobs.set(job.id, job);
     job.state = state;
-    this.counts[state]++;
-    switch (state) {
-      case 'waiting':
-        job.seq = nextSeq();
-        this.waiting.push({ id: job.id, seq: job.seq, priority: job.priority });
-        break;
-      case 'delayed':
-        this.delayed.push({ id: job.id, runAt: job.runAt });
-        break;
-      case 'active':
-        this.active.set(job.id, job);
-        break;
-      case 'completed':
-        this.completed.set(job.id, job);
-        break;
-      case 'dead':
-        this.dead.set(job.id, job);
-        break;
+    this.byState[state].set(job.id, job);
+    if (state === 'waiting') {
+      if (!keepPlace) job.seq = ++this.seq;
+      this.waiting.push({ job, seq: job.seq });
+    } else if (state === 'delayed') {
+      this.delayed.push({ job, at: job.runAt });
     }
   }
 
+  /** Gives an active job a lease; a later call (extend) supersedes the earlier one. */
+  lease(job: StoredJob, leaseUntil: number, token = job.token): void {
+    job.token = token;
+    job.leaseUntil = leaseUntil;
+    this.leases.push({ job, at: leaseUntil });
+  }
+
   delete(job: StoredJob): void {
-    if (this.jobs.get(job.id) !== job) return;
     this.leave(job);
     this.jobs.delete(job.id);
   }
 
-  private leave(job: StoredJob): void {
-    this.counts[job.state]--;
-    this.active.delete(job.id);
-    this.completed.delete(job.id);
-    this.dead.delete(job.id);
-    job.token = undefined;
-    job.leaseUntil = undefined;
+  counts(): JobCounts {
+    const { waiting, delayed, active, completed, dead } = this.byState;
+    return { waiting: waiting.size, delayed: delayed.size, active: active.size, completed: completed.size, dead: dead.size };
   }
 
-  countsCopy(): JobCounts {
-    return { ...this.counts };
-  }
-
-  /** Next waiting job in fetch order, removed from the waiting index. */
+  /** Next waiting job in fetch order, taken off the waiting index. */
   takeWaiting(): StoredJob | undefined {
-    for (let entry = this.waiting.pop(); entry; entry = this.waiting.pop()) {
-      const job = this.jobs.get(entry.id);
-      if (job?.state === 'waiting' && job.seq === entry.seq) return job;
-    }
-    return undefined;
+    return this.waiting.pop()?.job;
   }
 
-  /** Delayed jobs due at `now`, in due order. */
-  takeDue(now: number): StoredJob[] {
-    const due: StoredJob[] = [];
-    for (let entry = this.delayed.peek(); entry && entry.runAt <= now; entry = this.delayed.peek()) {
-      this.delayed.pop();
-      const job = this.jobs.get(entry.id);
-      if (job?.state === 'delayed' && job.runAt === entry.runAt) due.push(job);
-    }
-    return due;
+  /** A delayed job whose run time has come, taken off the delayed index. */
+  takeDue(now: number): StoredJob | undefined {
+    return this.delayed.pop((entry) => entry.at <= now)?.job;
   }
 
-  /** Earliest run time among delayed jobs, if any. */
+  /** An active job whose lease ran out, taken off the lease index. */
+  takeExpired(now: number): StoredJob | undefined {
+    return this.leases.pop((entry) => entry.at <= now)?.job;
+  }
+
   nextDueAt(): number | undefined {
-    for (let entry = this.delayed.peek(); entry; entry = this.delayed.peek()) {
-      const job = this.jobs.get(entry.id);
-      if (job?.state === 'delayed' && job.runAt === entry.runAt) return entry.runAt;
-      this.delayed.pop();
-    }
-    return undefined;
+    return this.delayed.peek()?.at;
   }
 
-  /** Jobs of a state in the documented listing order. */
+  /** Jobs of a state in the documented listing order (admin use, not the hot path). */
   inState(state: JobState): StoredJob[] {
-    const all = [...this.jobs.values()].filter((job) => job.state === state);
+    const jobs = [...this.byState[state].values()];
     switch (state) {
       case 'waiting':
-        return all.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+        return jobs.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
       case 'delayed':
-        return all.sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
+        return jobs.sort((a, b) => a.runAt - b.runAt || a.seq - b.seq);
       case 'active':
-        return all.sort((a, b) => (a.leaseUntil ?? 0) - (b.leaseUntil ?? 0));
+        return jobs.sort((a, b) => (a.leaseUntil ?? 0) - (b.leaseUntil ?? 0));
       default:
-        return [...(state === 'completed' ? this.completed : this.dead).values()].reverse();
+        return jobs.reverse();
     }
+  }
+
+  /** Trims completed jobs per the completing job's retention, oldest first. */
+  applyRetention(job: StoredJob, retention: RetentionOptions | undefined, now: number): void {
+    if (retention === undefined || retention === false) return;
+    if (retention === true) return this.delete(job);
+    const { age, count } = retention;
+    const completed = this.byState.completed;
+    for (const candidate of [...completed.values()]) {
+      const tooMany = count !== undefined && completed.size > count;
+      const tooOld = age !== undefined && (candidate.finishedAt ?? now) < now - age;
+      if (!tooMany && !tooOld) break;
+      this.delete(candidate);
+    }
+  }
+
+  private holds(job: StoredJob, state: JobState): boolean {
+    return this.jobs.get(job.id) === job && job.state === state;
+  }
+
+  private leave(job: StoredJob): void {
+    if (this.jobs.get(job.id) !== job) return;
+    this.byState[job.state].delete(job.id);
+    delete job.token;
+    delete job.leaseUntil;
   }
 }

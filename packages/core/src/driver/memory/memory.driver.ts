@@ -1,42 +1,44 @@
 import type { DriverEvent } from '../driver-event.js';
-import type {
-  EnqueueResult, JobCounts, JobError, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob,
-} from '../job-record.js';
+import type { EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from '../job-record.js';
 import type {
   CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
-import { MemoryQueue, type StoredJob } from './memory-queue.js';
-import { MemorySignals } from './memory-signals.js';
-import { applyRetention, leaseExpiredError } from './memory-rules.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+import { MemoryLifecycle } from './memory-lifecycle.js';
+import { MemoryQueue } from './memory-queue.js';
+import { MemorySchedules } from './memory-schedules.js';
+import { MemoryWakeups } from './memory-wakeups.js';
+import { type StoredJob, toRecord } from './stored-job.js';
 
+/** Options of {@link MemoryDriver}. */
 export interface MemoryDriverOptions {
-  /** Clock in epoch ms; inject one for deterministic tests. */
+  /** Clock in epoch ms for run times, leases and timestamps; inject one for deterministic tests. Default `Date.now`. */
   now?: () => number;
-  /** Failed tries kept per job. Default 20, like the Redis driver. */
+  /** Failed tries kept per job, oldest dropped first. Default 20, as every driver keeps. */
   maxErrorsKept?: number;
 }
 
-/** Expired leases recovered per fetch at most, as the Redis driver bounds it. */
-const RECOVERY_BATCH = 1_000;
+const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
 /**
- * The whole QueueDriver in process memory: the default for development and
- * for users' own tests. It passes the same conformance suite as RedisDriver.
- * Jobs are lost when the process exits.
+ * The whole QueueDriver in process memory: the default for development and for
+ * users' own tests. It passes the same conformance suite as RedisDriver. Jobs
+ * live as long as the instance; two instances share nothing.
  */
 export class MemoryDriver implements QueueDriver {
   readonly kind = 'memory';
   private readonly queueStates = new Map<string, MemoryQueue>();
-  private readonly schedules = new Map<string, ScheduleState>();
-  private readonly signals = new MemorySignals();
+  /** What `queues()` lists: registered queues and queues that ever got a job (not those merely read). */
+  private readonly knownQueues = new Set<string>();
+  private readonly schedules = new MemorySchedules();
+  private readonly events = new MemoryEventBus();
+  private readonly wakeups = new MemoryWakeups();
+  private readonly lifecycle: MemoryLifecycle;
   private readonly now: () => number;
-  private readonly maxErrorsKept: number;
-  private seq = 0;
-  private tokens = 0;
 
   constructor(options: MemoryDriverOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.maxErrorsKept = options.maxErrorsKept ?? 20;
+    this.lifecycle = new MemoryLifecycle(this.events, this.wakeups, this.now, options.maxErrorsKept ?? 20);
   }
 
   open(): Promise<void> {
@@ -44,12 +46,13 @@ export class MemoryDriver implements QueueDriver {
   }
 
   close(): Promise<void> {
-    this.signals.close();
+    this.wakeups.close();
+    this.events.close();
     return Promise.resolve();
   }
 
   registerQueues(queues: string[]): Promise<void> {
-    queues.forEach((queue) => this.queue(queue));
+    for (const queue of queues) this.knownQueues.add(queue);
     return Promise.resolve();
   }
 
@@ -60,133 +63,93 @@ export class MemoryDriver implements QueueDriver {
   fetch(queueName: string, options: FetchOptions): Promise<LeasedJob[]> {
     const queue = this.queue(queueName);
     const now = this.now();
-    this.promoteDue(queue, now);
-    this.recoverExpired(queue, now);
+    this.lifecycle.housekeep(queue, now);
     const leased: LeasedJob[] = [];
-    while (!queue.paused && leased.length < options.max) {
-      const job = queue.takeWaiting();
-      if (!job) break;
-      job.attempt++;
-      job.startedAt = now;
-      queue.place(job, 'active', this.nextSeq);
-      job.token = String(++this.tokens);
-      job.leaseUntil = now + options.leaseMs;
-      this.emit(job, 'active');
-      leased.push({ ...copy(job), token: job.token, leaseUntil: job.leaseUntil });
+    for (let job: LeasedJob | undefined; !queue.paused && leased.length < options.max && (job = this.lifecycle.start(queue, options.leaseMs, now)); ) {
+      leased.push(job);
     }
     return Promise.resolve(leased);
   }
 
   complete(queueName: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
-    const queue = this.queue(queueName);
-    return Promise.resolve(items.map((item) => {
-      const job = this.held(queue, item);
-      if (!job) return 'lost';
-      job.result = item.result;
-      job.finishedAt = this.now();
-      queue.place(job, 'completed', this.nextSeq);
-      this.emit(job, 'completed', { data: item.result });
-      applyRetention(queue, job, item.retention, job.finishedAt);
-      return 'ok';
-    }));
+    return this.settle(queueName, items, (queue, job, item) => {
+      this.lifecycle.complete(queue, job, item.result);
+      queue.applyRetention(job, item.retention, job.finishedAt ?? this.now());
+    });
   }
 
   fail(queueName: string, items: FailItem[]): Promise<LeaseOutcome[]> {
-    const queue = this.queue(queueName);
-    return Promise.resolve(items.map((item) => {
-      const job = this.held(queue, item);
-      if (!job) return 'lost';
-      const now = this.now();
-      const error = item.error ? this.recordError(job, { ...item.error, attempt: job.attempt, at: now }) : undefined;
-      if (error) this.emit(job, 'failed', { error });
-      if (item.retryAt !== undefined) this.retryAt(queue, job, item.retryAt, now);
-      else this.bury(queue, job, error ?? job.errors.at(-1), now);
-      return 'ok';
-    }));
+    return this.settle(queueName, items, (queue, job, item) => this.lifecycle.fail(queue, job, item.error, item.retryAt));
   }
 
   extend(queueName: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
-    const queue = this.queue(queueName);
-    return Promise.resolve(items.map((item) => {
-      const job = this.held(queue, item);
-      if (!job) return 'lost';
-      job.leaseUntil = this.now() + leaseMs;
-      return 'ok';
-    }));
+    return this.settle(queueName, items, (queue, job) => queue.lease(job, this.now() + leaseMs));
   }
 
   release(queueName: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
-    const queue = this.queue(queueName);
-    return Promise.resolve(items.map((item) => {
-      const job = this.held(queue, item);
-      if (!job) return 'lost';
-      job.attempt = Math.max(0, job.attempt - 1);
-      queue.place(job, 'waiting', this.nextSeq);
-      this.signals.notify(queue.name);
-      return 'ok';
-    }));
+    return this.settle(queueName, items, (queue, job) => this.lifecycle.release(queue, job));
   }
 
-  progress(queueName: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
-    const job = this.held(this.queue(queueName), item);
-    if (!job) return Promise.resolve('lost');
-    job.progress = progress;
-    this.emit(job, 'progress', { data: progress });
-    return Promise.resolve('ok');
+  async progress(queueName: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
+    const [outcome] = await this.settle(queueName, [item], (_queue, job) => this.lifecycle.progress(job, progress));
+    return outcome!;
   }
 
   waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const now = this.now();
     let wait = timeoutMs;
     for (const name of queues) {
-      const queue = this.queue(name);
-      if (!queue.paused && queue.countsCopy().waiting > 0) return Promise.resolve();
+      const queue = this.queueStates.get(name);
+      if (!queue) continue;
+      if (!queue.paused && queue.counts().waiting > 0) return Promise.resolve();
       const dueAt = queue.nextDueAt();
+      // Sleep no longer than until the earliest delayed job falls due; no timer per delayed job.
       if (dueAt !== undefined) wait = Math.min(wait, Math.max(0, dueAt - now));
     }
-    return this.signals.wait(queues, wait, signal);
+    return this.wakeups.wait(queues, wait, signal);
   }
 
   subscribe(listener: (event: DriverEvent) => void): () => void {
-    return this.signals.subscribe(listener);
+    return this.events.subscribe(listener);
   }
 
   getJob(queueName: string, id: string): Promise<JobRecord | null> {
-    const job = this.queueStates.get(queueName)?.jobs.get(id);
-    return Promise.resolve(job ? copy(job) : null);
+    const job = this.queueStates.get(queueName)?.get(id);
+    return Promise.resolve(job ? toRecord(job) : null);
   }
 
   counts(queueName: string): Promise<JobCounts> {
-    return Promise.resolve(this.queue(queueName).countsCopy());
+    return Promise.resolve(this.queue(queueName).counts());
   }
 
   list(queueName: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
     const jobs = this.queue(queueName).inState(state);
-    return Promise.resolve(jobs.slice(options.offset, options.offset + options.limit).map(copy));
+    return Promise.resolve(jobs.slice(options.offset, options.offset + options.limit).map(toRecord));
   }
 
   queues(): Promise<string[]> {
-    return Promise.resolve([...this.queueStates.keys()].sort());
+    return Promise.resolve([...this.knownQueues].sort());
   }
 
   retry(queueName: string, id: string): Promise<boolean> {
     const queue = this.queue(queueName);
-    const job = queue.jobs.get(id);
+    const job = queue.get(id);
     if (job?.state !== 'dead') return Promise.resolve(false);
-    this.revive(queue, job);
+    this.lifecycle.revive(queue, job);
     return Promise.resolve(true);
   }
 
   retryAllDead(queueName: string): Promise<number> {
     const queue = this.queue(queueName);
-    const dead = [...queue.dead.values()];
-    dead.forEach((job) => this.revive(queue, job));
+    // Oldest death first, so jobs run again in the order they died.
+    const dead = queue.inState('dead').reverse();
+    for (const job of dead) this.lifecycle.revive(queue, job);
     return Promise.resolve(dead.length);
   }
 
   remove(queueName: string, id: string): Promise<boolean> {
     const queue = this.queue(queueName);
-    const job = queue.jobs.get(id);
+    const job = queue.get(id);
     if (job) queue.delete(job);
     return Promise.resolve(job !== undefined);
   }
@@ -198,107 +161,49 @@ export class MemoryDriver implements QueueDriver {
 
   resume(queueName: string): Promise<void> {
     this.queue(queueName).paused = false;
-    this.signals.notify(queueName);
+    this.wakeups.notify(queueName);
     return Promise.resolve();
   }
 
   isPaused(queueName: string): Promise<boolean> {
-    return Promise.resolve(this.queue(queueName).paused);
+    return Promise.resolve(this.queueStates.get(queueName)?.paused ?? false);
   }
 
   enqueueTick(request: TickRequest): Promise<TickOutcome> {
-    const state = this.scheduleState(request.schedule);
-    if (state.paused) return Promise.resolve('paused');
-    if (state.lastTickAt !== undefined && request.tickAt <= state.lastTickAt) return Promise.resolve('duplicate');
-    const previous = state.lastJobId === undefined ? undefined : this.queueStates.get(request.job.queue)?.jobs.get(state.lastJobId);
-    state.lastTickAt = request.tickAt;
-    if (!request.overlap && previous && ['waiting', 'delayed', 'active'].includes(previous.state)) {
-      return Promise.resolve('overlap');
-    }
-    const { created } = this.enqueueOne(request.job);
-    if (!created) return Promise.resolve('duplicate');
-    state.lastJobId = request.job.id;
-    return Promise.resolve('enqueued');
+    return Promise.resolve(this.schedules.tick(request, {
+      isUnfinished: (queue, id) => UNFINISHED.has(this.queueStates.get(queue)?.get(id)?.state ?? 'completed'),
+      enqueue: ({ job }) => this.enqueueOne(job).created,
+    }));
   }
 
   scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
-    const states: Record<string, ScheduleState> = {};
-    for (const { name } of schedules) {
-      const state = this.schedules.get(name);
-      if (state) states[name] = { ...state };
-    }
-    return Promise.resolve(states);
+    return Promise.resolve(this.schedules.snapshot(schedules));
   }
 
   setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
-    this.scheduleState(schedule.name).paused = paused;
+    this.schedules.setPaused(schedule, paused);
     return Promise.resolve();
   }
 
-  private enqueueOne(input: NewJob): EnqueueResult {
-    const queue = this.queue(input.queue);
-    const existing = queue.jobs.get(input.id);
-    if (existing) return { id: existing.id, created: false, state: existing.state };
-    const job: StoredJob = { ...input, state: 'waiting', attempt: 0, errors: [], seq: 0 };
-    const delayed = input.runAt > this.now();
-    queue.place(job, delayed ? 'delayed' : 'waiting', this.nextSeq);
-    this.emit(job, 'enqueued');
-    this.signals.notify(queue.name);
-    return { id: job.id, created: true, state: job.state };
+  private enqueueOne(job: NewJob): EnqueueResult {
+    const result = this.lifecycle.enqueue(this.queue(job.queue), job);
+    if (result.created) this.knownQueues.add(job.queue);
+    return result;
   }
 
-  private held(queue: MemoryQueue, ref: LeaseRef): StoredJob | undefined {
-    const job = queue.active.get(ref.id);
-    return job && job.token === ref.token ? job : undefined;
-  }
-
-  private promoteDue(queue: MemoryQueue, now: number): void {
-    for (const job of queue.takeDue(now)) queue.place(job, 'waiting', this.nextSeq);
-  }
-
-  private recoverExpired(queue: MemoryQueue, now: number): void {
-    let recovered = 0;
-    for (const job of [...queue.active.values()]) {
-      if (recovered >= RECOVERY_BATCH) break;
-      if ((job.leaseUntil ?? Infinity) > now) continue;
-      recovered++;
-      const error = this.recordError(job, { ...leaseExpiredError(), attempt: job.attempt, at: now });
-      this.emit(job, 'failed', { error });
-      if (job.attempt >= job.maxAttempts) this.bury(queue, job, error, now);
-      else this.retryAt(queue, job, now, now);
-    }
-  }
-
-  private retryAt(queue: MemoryQueue, job: StoredJob, runAt: number, now: number): void {
-    job.runAt = runAt;
-    queue.place(job, runAt > now ? 'delayed' : 'waiting', this.nextSeq);
-    this.emit(job, 'retrying', { runAt });
-    this.signals.notify(queue.name);
-  }
-
-  private bury(queue: MemoryQueue, job: StoredJob, error: JobError | undefined, now: number): void {
-    job.finishedAt = now;
-    queue.place(job, 'dead', this.nextSeq);
-    this.emit(job, 'dead', { error });
-  }
-
-  private revive(queue: MemoryQueue, job: StoredJob): void {
-    job.attempt = 0;
-    job.finishedAt = undefined;
-    job.runAt = this.now();
-    queue.place(job, 'waiting', this.nextSeq);
-    this.emit(job, 'enqueued');
-    this.signals.notify(queue.name);
-  }
-
-  private recordError(job: StoredJob, error: JobError): JobError {
-    job.errors.push(error);
-    if (job.errors.length > this.maxErrorsKept) job.errors.splice(0, job.errors.length - this.maxErrorsKept);
-    return error;
-  }
-
-  private emit(job: StoredJob, type: DriverEvent['type'], extra: Partial<DriverEvent> = {}): void {
-    this.signals.emit({ type, queue: job.queue, name: job.name, id: job.id, attempt: job.attempt, at: this.now(), ...extra });
+  /**
+   * Runs `apply` for each item whose token holds the job's current lease; the
+   * others are `lost` and change nothing. A lease that ran out stays valid until
+   * a fetch recovers it, as with Redis, where recovery happens inside fetch.
+   */
+  private settle<T extends LeaseRef>(queueName: string, items: T[], apply: (queue: MemoryQueue, job: StoredJob, item: T) => void): Promise<LeaseOutcome[]> {
+    const queue = this.queue(queueName);
+    return Promise.resolve(items.map((item): LeaseOutcome => {
+      const job = queue.get(item.id);
+      if (job?.state !== 'active' || job.token !== item.token) return 'lost';
+      apply(queue, job, item);
+      return 'ok';
+    }));
   }
 
   private queue(name: string): MemoryQueue {
@@ -306,18 +211,4 @@ export class MemoryDriver implements QueueDriver {
     if (!queue) this.queueStates.set(name, (queue = new MemoryQueue(name)));
     return queue;
   }
-
-  private scheduleState(name: string): ScheduleState {
-    let state = this.schedules.get(name);
-    if (!state) this.schedules.set(name, (state = { paused: false }));
-    return state;
-  }
-
-  private readonly nextSeq = (): number => ++this.seq;
-}
-
-/** A detached copy without driver internals, so callers can't mutate stored state. */
-function copy(job: StoredJob): JobRecord {
-  const { seq: _seq, token: _token, leaseUntil: _leaseUntil, ...record } = job;
-  return { ...record, errors: record.errors.map((error) => ({ ...error })) };
 }

@@ -1,4 +1,4 @@
-/** A binary min-heap ordered by `compare`. Stale entries are skipped by the caller (lazy deletion). */
+/** A binary min-heap ordered by `compare`. */
 export class MinHeap<T> {
   private readonly items: T[] = [];
 
@@ -43,10 +43,5 @@ export class MinHeap<T> {
       }
     }
     return top;
-  }
-
-  /** All entries, unordered. */
-  values(): readonly T[] {
-    return this.items;
   }
 }

@@ -1,0 +1,128 @@
+import type { DriverEvent } from '../driver-event.js';
+import type { EnqueueResult, JobError, LeasedJob, NewJob } from '../job-record.js';
+import type { MemoryEventBus } from './memory-event-bus.js';
+import type { MemoryQueue } from './memory-queue.js';
+import type { MemoryWakeups } from './memory-wakeups.js';
+import { leaseExpiredError, type StoredJob, toLeased } from './stored-job.js';
+
+/** Most expired leases one fetch recovers, so a fetch never does unbounded work (Redis bounds it alike). */
+const RECOVERY_BATCH = 1_000;
+
+/**
+ * The job state transitions of a MemoryDriver, each with its event and its
+ * wake-up. The driver checks leases and looks jobs up; this moves them.
+ */
+export class MemoryLifecycle {
+  private tokens = 0;
+
+  constructor(
+    private readonly events: MemoryEventBus,
+    private readonly wakeups: MemoryWakeups,
+    private readonly now: () => number,
+    private readonly maxErrorsKept: number,
+  ) {}
+
+  enqueue(queue: MemoryQueue, input: NewJob): EnqueueResult {
+    const existing = queue.get(input.id);
+    if (existing) return { id: existing.id, created: false, state: existing.state };
+    const job: StoredJob = { ...input, state: 'waiting', attempt: 0, errors: [], seq: 0 };
+    queue.place(job, input.runAt > this.now() ? 'delayed' : 'waiting');
+    this.emit(job, 'enqueued');
+    this.wakeups.notify(queue.name);
+    return { id: job.id, created: true, state: job.state };
+  }
+
+  /** Moves due delayed jobs to waiting and recovers expired leases; `fetch` does this first. */
+  housekeep(queue: MemoryQueue, now: number): void {
+    for (let job = queue.takeDue(now); job; job = queue.takeDue(now)) queue.place(job, 'waiting');
+    for (let recovered = 0, job = queue.takeExpired(now); job; job = ++recovered < RECOVERY_BATCH ? queue.takeExpired(now) : undefined) {
+      const error = this.recordError(job, leaseExpiredError(job.attempt, now));
+      this.emit(job, 'failed', { error });
+      if (job.attempt >= job.maxAttempts) this.bury(queue, job, error, now);
+      else this.retry(queue, job, now, now);
+    }
+  }
+
+  /** Leases the next waiting job: a try counted, a fresh token. */
+  start(queue: MemoryQueue, leaseMs: number, now: number): LeasedJob | undefined {
+    const job = queue.takeWaiting();
+    if (!job) return undefined;
+    job.attempt++;
+    job.startedAt = now;
+    queue.place(job, 'active');
+    const token = `${++this.tokens}`;
+    const leaseUntil = now + leaseMs;
+    queue.lease(job, leaseUntil, token);
+    this.emit(job, 'active');
+    return toLeased({ ...job, token, leaseUntil });
+  }
+
+  complete(queue: MemoryQueue, job: StoredJob, result: string): void {
+    job.result = result;
+    job.finishedAt = this.now();
+    queue.place(job, 'completed');
+    this.emit(job, 'completed', { data: result });
+  }
+
+  fail(queue: MemoryQueue, job: StoredJob, failure: Omit<JobError, 'at' | 'attempt'> | undefined, retryAt: number | undefined): void {
+    const now = this.now();
+    const error = failure && this.recordError(job, { ...copyError(failure), attempt: job.attempt, at: now });
+    if (error) this.emit(job, 'failed', { error });
+    if (retryAt !== undefined) this.retry(queue, job, retryAt, now);
+    else this.bury(queue, job, error ?? job.errors.at(-1), now);
+  }
+
+  /** Hands a lease back: waiting at its old place, the try not counted. */
+  release(queue: MemoryQueue, job: StoredJob): void {
+    job.attempt = Math.max(0, job.attempt - 1);
+    queue.place(job, 'waiting', true);
+    this.wakeups.notify(queue.name);
+  }
+
+  progress(job: StoredJob, progress: string): void {
+    job.progress = progress;
+    this.emit(job, 'progress', { data: progress });
+  }
+
+  /** A dead job back to waiting with fresh tries; its errors stay. */
+  revive(queue: MemoryQueue, job: StoredJob): void {
+    job.attempt = 0;
+    job.runAt = this.now();
+    delete job.finishedAt;
+    queue.place(job, 'waiting');
+    this.emit(job, 'enqueued');
+    this.wakeups.notify(queue.name);
+  }
+
+  private retry(queue: MemoryQueue, job: StoredJob, runAt: number, now: number): void {
+    job.runAt = runAt;
+    queue.place(job, runAt > now ? 'delayed' : 'waiting');
+    this.emit(job, 'retrying', { runAt });
+    this.wakeups.notify(queue.name);
+  }
+
+  private bury(queue: MemoryQueue, job: StoredJob, error: JobError | undefined, now: number): void {
+    job.finishedAt = now;
+    queue.place(job, 'dead');
+    this.emit(job, 'dead', error ? { error } : {});
+  }
+
+  private recordError(job: StoredJob, error: JobError): JobError {
+    job.errors.push(error);
+    if (job.errors.length > this.maxErrorsKept) job.errors.splice(0, job.errors.length - this.maxErrorsKept);
+    return { ...error };
+  }
+
+  private emit(job: StoredJob, type: DriverEvent['type'], extra: Partial<DriverEvent> = {}): void {
+    this.events.emit({ type, queue: job.queue, name: job.name, id: job.id, attempt: job.attempt, at: this.now(), ...extra });
+  }
+}
+
+/** Only the documented fields, without undefined keys, as a JSON round trip through Redis would leave them. */
+function copyError(error: Omit<JobError, 'at' | 'attempt'>): Omit<JobError, 'at' | 'attempt'> {
+  return {
+    message: error.message,
+    ...(error.name !== undefined && { name: error.name }),
+    ...(error.stack !== undefined && { stack: error.stack }),
+  };
+}

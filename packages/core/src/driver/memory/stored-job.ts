@@ -1,0 +1,24 @@
+import type { JobError, JobRecord, LeasedJob } from '../job-record.js';
+
+/** A job as the memory driver holds it: the record plus what only the driver sees. */
+export interface StoredJob extends JobRecord {
+  /** Place in the FIFO among equal priorities; fresh on each entry into waiting, except a release. */
+  seq: number;
+  token?: string;
+  leaseUntil?: number;
+}
+
+/** A detached copy without driver internals, so callers can't mutate stored state. */
+export function toRecord(job: StoredJob): JobRecord {
+  const { seq: _seq, token: _token, leaseUntil: _leaseUntil, ...record } = job;
+  return { ...record, errors: record.errors.map((error) => ({ ...error })) };
+}
+
+export function toLeased(job: StoredJob & { token: string; leaseUntil: number }): LeasedJob {
+  return { ...toRecord(job), token: job.token, leaseUntil: job.leaseUntil };
+}
+
+/** The error recorded when a lease runs out; every driver records the same. */
+export function leaseExpiredError(attempt: number, at: number): JobError {
+  return { name: 'LeaseExpiredError', message: 'lease expired', attempt, at };
+}
