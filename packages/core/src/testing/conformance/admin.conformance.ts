@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fixture } from './fixture.js';
+import { until } from './fixture.js';
 
 export function adminConformance(f: Fixture): void {
   describe('admin queries and controls', () => {
@@ -22,6 +23,29 @@ export function adminConformance(f: Fixture): void {
       const leased = await f.fetch(3);
       for (const job of leased) await f.driver.complete(f.queue, [{ id: job.id, token: job.token, result: 'null' }]);
       expect((await f.driver.list(f.queue, 'completed', { offset: 0, limit: 10 })).map((job) => job.id)).toEqual([w3, w1, w2]);
+    });
+
+    it('lists active jobs by lease expiry and dead jobs newest first', async () => {
+      const [a, b, c] = await f.add({}, {}, {});
+      const [leasedA] = await f.fetch(1, 60_000);
+      const [leasedB] = await f.fetch(1, 30_000);
+      const [leasedC] = await f.fetch(1, 45_000);
+      expect((await f.driver.list(f.queue, 'active', { offset: 0, limit: 10 })).map((job) => job.id)).toEqual([b, c, a]);
+      for (const leased of [leasedA!, leasedB!, leasedC!]) {
+        await f.driver.fail(f.queue, [{ id: leased.id, token: leased.token, error: { message: 'x' } }]);
+      }
+      expect((await f.driver.list(f.queue, 'dead', { offset: 0, limit: 10 })).map((job) => job.id)).toEqual([c, b, a]);
+      expect((await f.driver.list(f.queue, 'dead', { offset: 1, limit: 5 })).map((job) => job.id)).toEqual([b, a]);
+      expect(await f.driver.list(f.queue, 'dead', { offset: 3, limit: 5 })).toEqual([]);
+    });
+
+    it('removes a dead job', async () => {
+      const [id] = await f.add();
+      const [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'x' } }]);
+      expect(await f.driver.remove(f.queue, id!)).toBe(true);
+      expect(await f.driver.getJob(f.queue, id!)).toBeNull();
+      expect((await f.driver.counts(f.queue)).dead).toBe(0);
     });
 
     it('removes a job in any state; an active job\'s worker then gets lost', async () => {
@@ -54,16 +78,27 @@ export function adminConformance(f: Fixture): void {
       expect(await f.fetch()).toHaveLength(1);
     });
 
-    it('lists registered queues', async () => {
-      expect(await f.driver.queues()).toContain(f.queue);
+    it('lists registered queues and queues that got a job, not queues only read', async () => {
+      const enqueuedOnly = `${f.queue}-enqueued`;
+      const readOnly = `${f.queue}-read`;
+      await f.driver.enqueue([f.job({ queue: enqueuedOnly })]);
+      await f.driver.counts(readOnly);
+      await f.driver.list(readOnly, 'waiting', { offset: 0, limit: 10 });
+      await f.driver.getJob(readOnly, 'x');
+      expect(await f.driver.isPaused(readOnly)).toBe(false);
+      const queues = await f.driver.queues();
+      expect(queues).toEqual(expect.arrayContaining([f.queue, enqueuedOnly]));
+      expect(queues).not.toContain(readOnly);
     });
 
     it('removes a completed job at once with retention true', async () => {
       const [id] = await f.add();
       const [leased] = await f.fetch();
-      await f.driver.complete(f.queue, [{ id: id!, token: leased!.token, result: '1', retention: true }]);
+      await f.driver.complete(f.queue, [{ id: id!, token: leased!.token, result: '{"sent":1}', retention: true }]);
       expect(await f.driver.getJob(f.queue, id!)).toBeNull();
       expect((await f.driver.counts(f.queue)).completed).toBe(0);
+      await until(() => f.events.some((event) => event.type === 'completed'), f.ms(3_000), 'the completed event');
+      expect(f.events.find((event) => event.type === 'completed')?.data).toBe('{"sent":1}');
     });
 
     it('keeps at most count completed jobs, dropping the oldest', async () => {

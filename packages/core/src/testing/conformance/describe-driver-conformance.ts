@@ -7,6 +7,7 @@ import { leaseConformance } from './leases.conformance.js';
 import { orderingConformance } from './ordering.conformance.js';
 import { retryConformance } from './retries.conformance.js';
 import { scheduleConformance } from './schedules.conformance.js';
+import { waitConformance } from './waits.conformance.js';
 
 export interface ConformanceOptions {
   /** Multiplies every time bound: raise it for a slow or remote backend. Default 1. */
@@ -23,6 +24,7 @@ export function describeDriverConformance(label: string, createDriver: DriverFac
   describe(`${label} conforms to QueueDriver`, () => {
     const fixture = useFixture(createDriver, options.timeScale ?? 1);
     orderingConformance(fixture);
+    waitConformance(fixture);
     leaseConformance(fixture);
     retryConformance(fixture);
     adminConformance(fixture);

@@ -83,6 +83,15 @@ export function leaseConformance(f: Fixture): void {
       expect((await f.fetch())[0]?.attempt).toBe(1);
     });
 
+    it('puts a released job back at its old place, ahead of jobs enqueued after it', async () => {
+      const [first, second] = await f.add({}, {});
+      const [leased] = await f.fetch(1);
+      expect(leased?.id).toBe(first);
+      await f.driver.release(f.queue, [{ id: first!, token: leased!.token }]);
+      expect((await f.driver.list(f.queue, 'waiting', { offset: 0, limit: 10 })).map((job) => job.id)).toEqual([first, second]);
+      expect((await f.fetch(2)).map((job) => [job.id, job.attempt])).toEqual([[first, 1], [second, 1]]);
+    });
+
     it('stores progress for the lease holder', async () => {
       const [id] = await f.add();
       const [leased] = await f.fetch();

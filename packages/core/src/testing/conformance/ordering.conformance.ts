@@ -58,50 +58,53 @@ export function orderingConformance(f: Fixture): void {
       ]);
     });
 
+    it('dedupes against completed and dead jobs that are still stored', async () => {
+      const [done, failed] = await f.add({}, {});
+      const leased = await f.fetch(2);
+      await f.driver.complete(f.queue, [{ id: done!, token: leased[0]!.token, result: '1' }]);
+      await f.driver.fail(f.queue, [{ id: failed!, token: leased[1]!.token, error: { message: 'x' } }]);
+      const results = await f.driver.enqueue([f.job({ id: done! }), f.job({ id: failed! })]);
+      expect(results).toEqual([{ id: done, created: false, state: 'completed' }, { id: failed, created: false, state: 'dead' }]);
+      expect(await f.driver.counts(f.queue)).toMatchObject({ waiting: 0, completed: 1, dead: 1 });
+    });
+
+    it('queues a delayed job that fell due behind jobs that were already waiting (FIFO by entry into waiting)', async () => {
+      const [delayed] = await f.add({ runAt: Date.now() + f.ms(200) });
+      await sleep(f.ms(100));
+      const [waiting] = await f.add();
+      await sleep(f.ms(250));
+      expect((await f.fetch(10)).map((job) => job.id)).toEqual([waiting, delayed]);
+    });
+
+    it('issues a distinct token for every fetched job', async () => {
+      await f.add({}, {}, {});
+      const tokens = (await f.fetch(3)).map((job) => job.token);
+      expect(new Set(tokens).size).toBe(3);
+      expect(tokens.every((token) => typeof token === 'string' && token.length > 0)).toBe(true);
+    });
+
+    it('hands out copies: changing a returned record changes nothing stored', async () => {
+      const [id] = await f.add({ maxAttempts: 2 });
+      let [leased] = await f.fetch();
+      await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'first' }, retryAt: Date.now() }]);
+      [leased] = await f.fetch();
+      leased!.payload = 'tampered';
+      leased!.errors.push({ message: 'fake', attempt: 9, at: 0 });
+      const read = await f.driver.getJob(f.queue, id!);
+      read!.errors[0]!.message = 'tampered';
+      read!.priority = 99;
+      const [listed] = await f.driver.list(f.queue, 'active', { offset: 0, limit: 1 });
+      listed!.attempt = 42;
+      expect(await f.driver.getJob(f.queue, id!)).toMatchObject({ payload: '{"n":1}', priority: 0, attempt: 2, errors: [expect.objectContaining({ message: 'first' })] });
+      expect((await f.driver.getJob(f.queue, id!))?.errors).toHaveLength(1);
+    });
+
     it('stores the job as given and counts a try per fetch', async () => {
       const [id] = await f.add({ payload: '{"to":"a@b.c"}', maxAttempts: 3, priority: 2, scheduledFor: 1_700_000_000_000 });
       const [leased] = await f.fetch();
       expect(leased).toMatchObject({ id, name: 'conformance.job', queue: f.queue, payload: '{"to":"a@b.c"}', maxAttempts: 3, priority: 2, attempt: 1, state: 'active', scheduledFor: 1_700_000_000_000 });
       expect(typeof leased!.token).toBe('string');
       expect(leased!.leaseUntil).toBeGreaterThan(Date.now());
-    });
-  });
-
-  describe('waiting for work', () => {
-    it('wakes an idle wait promptly on enqueue', async () => {
-      const started = Date.now();
-      const waited = f.driver.waitForWork([f.queue], f.ms(5_000));
-      await sleep(f.ms(50));
-      await f.add();
-      await waited;
-      expect(Date.now() - started).toBeLessThan(f.ms(1_500));
-    });
-
-    it('returns at once when a job is already waiting', async () => {
-      await f.add();
-      const started = Date.now();
-      await f.driver.waitForWork([f.queue], f.ms(5_000));
-      expect(Date.now() - started).toBeLessThan(f.ms(500));
-    });
-
-    it('wakes when a delayed job falls due', async () => {
-      await f.add({ runAt: Date.now() + f.ms(300) });
-      const started = Date.now();
-      await f.driver.waitForWork([f.queue], f.ms(5_000));
-      expect(Date.now() - started).toBeLessThan(f.ms(1_500));
-      expect(await f.fetch()).toHaveLength(1);
-    });
-
-    it('times out when nothing comes, and stops on abort', async () => {
-      const started = Date.now();
-      await f.driver.waitForWork([f.queue], f.ms(200));
-      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-      const controller = new AbortController();
-      const aborted = f.driver.waitForWork([f.queue], f.ms(10_000), controller.signal);
-      setTimeout(() => controller.abort(), f.ms(50));
-      const abortStart = Date.now();
-      await aborted;
-      expect(Date.now() - abortStart).toBeLessThan(f.ms(1_500));
     });
   });
 }

@@ -44,12 +44,27 @@ export function retryConformance(f: Fixture): void {
       expect(job?.errors.map((error) => [error.message, error.attempt])).toEqual([['first', 1], ['second', 2]]);
     });
 
+    it('keeps only the last 20 errors, oldest dropped first', async () => {
+      const [id] = await f.add({ maxAttempts: 30 });
+      for (let attempt = 1; attempt <= 22; attempt++) {
+        const [leased] = await f.fetch();
+        await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: `try ${attempt}` }, retryAt: Date.now() }]);
+      }
+      const errors = (await f.driver.getJob(f.queue, id!))?.errors ?? [];
+      expect(errors).toHaveLength(20);
+      expect([errors[0]?.attempt, errors.at(-1)?.attempt, errors.at(-1)?.message]).toEqual([3, 22, 'try 22']);
+    });
+
     it('runs a dead job again on manual retry, with fresh tries', async () => {
-      const [id] = await f.add({ maxAttempts: 1 });
-      const [leased] = await f.fetch();
+      const [id, waiting] = await f.add({ maxAttempts: 1 }, {});
+      const [leased] = await f.fetch(1);
       await f.driver.fail(f.queue, [{ id: id!, token: leased!.token, error: { message: 'x' } }]);
+      expect(await f.driver.retry(f.queue, waiting!)).toBe(false);
+      expect(await f.driver.retry(f.queue, 'no-such-job')).toBe(false);
       expect(await f.driver.retry(f.queue, id!)).toBe(true);
+      expect(await f.driver.getJob(f.queue, id!)).toMatchObject({ state: 'waiting', attempt: 0, errors: [expect.objectContaining({ message: 'x' })] });
       expect(await f.driver.retry(f.queue, id!)).toBe(false);
+      await f.driver.remove(f.queue, waiting!);
       const [again] = await f.fetch();
       expect(again).toMatchObject({ id, attempt: 1 });
       expect(again?.errors).toHaveLength(1);
@@ -61,6 +76,7 @@ export function retryConformance(f: Fixture): void {
         await f.driver.fail(f.queue, [{ id: leased.id, token: leased.token, error: { message: 'x' } }]);
       }
       expect(await f.driver.retryAllDead(f.queue)).toBe(3);
+      expect(await f.driver.retryAllDead(f.queue)).toBe(0);
       expect((await f.driver.counts(f.queue))).toMatchObject({ waiting: 3, dead: 0 });
       expect((await f.fetch(3)).map((job) => job.id).sort()).toEqual([...ids].sort());
     });

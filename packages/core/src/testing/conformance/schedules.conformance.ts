@@ -22,6 +22,13 @@ export function scheduleConformance(f: Fixture): void {
       expect(await f.driver.scheduleStates([{ name, queue: f.queue }, { name: 'unknown', queue: f.queue }])).toEqual({ [name]: { paused: false, lastTickAt: 3_000, lastJobId: `cron:${name}:3000` } });
     });
 
+    it('reports a tick whose job id already exists as duplicate', async () => {
+      const name = `${f.queue}.triggered`;
+      await f.driver.enqueue([tick(name, 7_000).job]);
+      expect(await f.driver.enqueueTick(tick(name, 7_000))).toBe('duplicate');
+      expect((await f.driver.counts(f.queue)).waiting).toBe(1);
+    });
+
     it('enqueues one job when many schedulers race for one tick', async () => {
       const name = `${f.queue}.race`;
       const outcomes = await Promise.all(Array.from({ length: 20 }, () => f.driver.enqueueTick(tick(name, 5_000))));
@@ -44,6 +51,8 @@ export function scheduleConformance(f: Fixture): void {
       expect(await f.driver.enqueueTick(tick(name, 1_000, false))).toBe('enqueued');
       const [leased] = await f.fetch();
       expect(await f.driver.enqueueTick(tick(name, 2_000, false))).toBe('overlap');
+      expect(await f.driver.scheduleStates([{ name, queue: f.queue }])).toEqual({ [name]: { paused: false, lastTickAt: 2_000, lastJobId: `cron:${name}:1000` } });
+      expect(await f.driver.getJob(f.queue, `cron:${name}:2000`)).toBeNull();
       expect(await f.driver.enqueueTick(tick(name, 2_000, false))).toBe('duplicate');
       await f.driver.complete(f.queue, [{ id: leased!.id, token: leased!.token, result: 'null' }]);
       expect(await f.driver.enqueueTick(tick(name, 3_000, false))).toBe('enqueued');
