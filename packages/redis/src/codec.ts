@@ -1,0 +1,82 @@
+import type { DriverEvent, JobError, JobRecord, JobState } from '@nest-jobs/core';
+
+const STATES = new Set<string>(['waiting', 'delayed', 'active', 'completed', 'dead']);
+
+/** A job hash (HGETALL as a flat list or an object) back into a JobRecord. Only JSON is parsed. */
+export function decodeJob(queue: string, id: string, hash: Record<string, string>): JobRecord {
+  const state = hash.s ?? '';
+  const record: JobRecord = {
+    id,
+    queue,
+    name: hash.n ?? '',
+    payload: hash.p ?? 'null',
+    priority: num(hash.pr),
+    maxAttempts: num(hash.ma, 1),
+    runAt: num(hash.ra),
+    enqueuedAt: num(hash.ea),
+    state: (STATES.has(state) ? state : 'dead') as JobState,
+    attempt: num(hash.a),
+    errors: decodeErrors(hash.e),
+  };
+  if (hash.sf !== undefined) record.scheduledFor = num(hash.sf);
+  if (hash.sa !== undefined) record.startedAt = num(hash.sa);
+  if (hash.fa !== undefined) record.finishedAt = num(hash.fa);
+  if (hash.pg !== undefined) record.progress = hash.pg;
+  if (hash.r !== undefined) record.result = hash.r;
+  return record;
+}
+
+export function pairsToObject(pairs: string[]): Record<string, string> {
+  const object: Record<string, string> = {};
+  for (let index = 0; index < pairs.length; index += 2) object[pairs[index]!] = pairs[index + 1]!;
+  return object;
+}
+
+/** A stream entry's fields into a DriverEvent; undefined for an entry we cannot read. */
+export function decodeEvent(queue: string, fields: string[]): DriverEvent | undefined {
+  const entry = pairsToObject(fields);
+  if (!entry.t || !entry.id) return undefined;
+  const event: DriverEvent = {
+    type: entry.t as DriverEvent['type'],
+    queue,
+    name: entry.n ?? '',
+    id: entry.id,
+    attempt: num(entry.a),
+    at: num(entry.at),
+  };
+  if (entry.d !== undefined) event.data = entry.d;
+  if (entry.e !== undefined) event.error = decodeError(entry.e);
+  if (entry.r !== undefined) event.runAt = num(entry.r);
+  return event;
+}
+
+function decodeErrors(text: string | undefined): JobError[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.map(normalizeError) : [];
+  } catch {
+    return [];
+  }
+}
+
+function decodeError(text: string): JobError | undefined {
+  try {
+    return normalizeError(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+function normalizeError(value: unknown): JobError {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const error: JobError = { message: typeof raw.message === 'string' ? raw.message : '', attempt: Number(raw.attempt ?? 0), at: Number(raw.at ?? 0) };
+  if (typeof raw.name === 'string') error.name = raw.name;
+  if (typeof raw.stack === 'string') error.stack = raw.stack;
+  return error;
+}
+
+function num(value: string | undefined, fallback = 0): number {
+  const parsed = Number(value);
+  return value === undefined || Number.isNaN(parsed) ? fallback : parsed;
+}

@@ -1,0 +1,72 @@
+import { isValidQueueName } from '@nest-jobs/core';
+
+/**
+ * The whole key schema. Every key of a queue carries the hash tag
+ * `{<prefix>:<queue>}`, so one script touches one Redis Cluster slot; the
+ * prefix keeps applications that share a server apart.
+ *
+ *   {p:q}:job:<id>     HASH  one job (short field names, see codec.ts)
+ *   {p:q}:waiting      ZSET  "<seq16>:<id>" by -priority (FIFO by member among equals)
+ *   {p:q}:delayed      ZSET  by run time
+ *   {p:q}:active       ZSET  by lease expiry
+ *   {p:q}:completed    ZSET  by finish time
+ *   {p:q}:dead         ZSET  by finish time
+ *   {p:q}:paused       STRING flag
+ *   {p:q}:seq          counter for members; {p:q}:token counter for fencing tokens
+ *   {p:q}:events       STREAM capped at ~10k events
+ *   {p:q}:marker       LIST  one element wakes one idle worker (BLPOP)
+ *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
+ *   {p}:queues         SET   names of known queues (admin only, never on the hot path)
+ */
+export class KeySchema {
+  constructor(readonly prefix: string) {
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
+      throw new Error(`RedisDriver: prefix must be 1–64 characters of letters, digits, "_", ".", ":" or "-" (got ${JSON.stringify(prefix)}).`);
+    }
+  }
+
+  /** The fixed keys of a queue, in the order every Lua script expects them. */
+  queueKeys(queue: string): string[] {
+    const base = this.base(queue);
+    return ['waiting', 'delayed', 'active', 'completed', 'dead', 'paused', 'seq', 'token', 'events', 'marker'].map((key) => `${base}:${key}`);
+  }
+
+  jobPrefix(queue: string): string {
+    return `${this.base(queue)}:job:`;
+  }
+
+  job(queue: string, id: string): string {
+    return this.jobPrefix(queue) + id;
+  }
+
+  stateKey(queue: string, state: string): string {
+    return `${this.base(queue)}:${state}`;
+  }
+
+  events(queue: string): string {
+    return `${this.base(queue)}:events`;
+  }
+
+  marker(queue: string): string {
+    return `${this.base(queue)}:marker`;
+  }
+
+  paused(queue: string): string {
+    return `${this.base(queue)}:paused`;
+  }
+
+  schedule(queue: string, name: string): string {
+    return `${this.base(queue)}:schedule:${name}`;
+  }
+
+  queues(): string {
+    return `{${this.prefix}}:queues`;
+  }
+
+  private base(queue: string): string {
+    if (!isValidQueueName(queue)) {
+      throw new Error(`RedisDriver: queue name ${JSON.stringify(queue)} is invalid: use 1–100 characters without "{", "}", whitespace or control characters.`);
+    }
+    return `{${this.prefix}:${queue}}`;
+  }
+}

@@ -1,0 +1,39 @@
+-- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
+-- KEYS: the queue keys (see lib.lua).
+-- ARGV: [1] job prefix, then per job 5 values: id, token, result JSON,
+--       keep age ms or '', keep count or '' (count 0 removes the job at once)
+-- Returns one 1 (ok) or 0 (lost) per job.
+local now = now_ms()
+local out = {}
+local TRIM_BOUND = 1000
+
+local function drop(m)
+  redis.call('ZREM', K.completed, m)
+  redis.call('DEL', JOB .. string.sub(m, 18))
+end
+
+for i = 2, #ARGV, 5 do
+  local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local jkey = JOB .. id
+  if held(jkey, token) then
+    local name, attempt = unpack(redis.call('HMGET', jkey, 'n', 'a'))
+    unindex(jkey)
+    place(jkey, id, 'completed', now)
+    redis.call('HSET', jkey, 'r', result, 'fa', int(now))
+    redis.call('HDEL', jkey, 't', 'lu')
+    emit('completed', id, name, attempt, now, { 'd', result })
+    if count ~= '' then
+      local excess = redis.call('ZCARD', K.completed) - tonumber(count)
+      if excess > 0 then
+        for _, m in ipairs(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) do drop(m) end
+      end
+    end
+    if age ~= '' then
+      for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND)) do drop(m) end
+    end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out

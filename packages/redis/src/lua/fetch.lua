@@ -1,0 +1,53 @@
+-- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
+-- then pop the best waiting jobs, count their try and issue fresh fencing tokens.
+-- KEYS: the queue keys (see lib.lua).
+-- ARGV: [1] job prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs
+-- Returns a flat list: for each job, its id, token, leaseUntil, then its hash as HGETALL.
+local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now = now_ms()
+
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
+  local id = string.sub(m, 18)
+  redis.call('ZREM', K.delayed, m)
+  to_waiting(JOB .. id, id)
+end
+
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)) do
+  local id = string.sub(m, 18)
+  local jkey = JOB .. id
+  local name, attempt, max_attempts = unpack(redis.call('HMGET', jkey, 'n', 'a', 'ma'))
+  local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = tonumber(attempt), at = now }
+  record_error(jkey, err)
+  local err_json = cjson.encode(err)
+  emit('failed', id, name, attempt, now, { 'e', err_json })
+  if tonumber(attempt) >= tonumber(max_attempts) then
+    bury(jkey, id, name, attempt, now, err_json)
+  else
+    retry_at(jkey, id, name, attempt, now, now)
+  end
+end
+
+if redis.call('EXISTS', K.paused) == 1 then return {} end
+
+local out = {}
+local lease_until = now + lease_ms
+local popped = redis.call('ZPOPMIN', K.waiting, max)
+for i = 1, #popped, 2 do
+  local m = popped[i]
+  do
+    local id = string.sub(m, 18)
+    local jkey = JOB .. id
+    local token = tostring(redis.call('INCR', K.token))
+    local attempt = redis.call('HINCRBY', jkey, 'a', 1)
+    redis.call('ZADD', K.active, lease_until, m)
+    redis.call('HSET', jkey, 's', 'active', 't', token, 'lu', int(lease_until), 'sa', int(now))
+    emit('active', id, redis.call('HGET', jkey, 'n'), attempt, now)
+    out[#out + 1] = id
+    out[#out + 1] = token
+    out[#out + 1] = int(lease_until)
+    out[#out + 1] = redis.call('HGETALL', jkey)
+  end
+end
+-- More work left: pass the wake-up on to the next idle worker.
+if redis.call('ZCARD', K.waiting) > 0 then wake() end
+return out

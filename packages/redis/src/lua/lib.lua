@@ -1,0 +1,97 @@
+-- Shared helpers, prepended to every script of this folder when it is loaded.
+-- Every script gets the same KEYS (the queue's fixed keys, one hash tag):
+--   KEYS[1] waiting  ZSET member "<seq16>:<id>", score -priority
+--   KEYS[2] delayed  ZSET member "<seq16>:<id>", score runAt
+--   KEYS[3] active   ZSET member "<seq16>:<id>", score leaseUntil
+--   KEYS[4] completed ZSET member "<seq16>:<id>", score finishedAt
+--   KEYS[5] dead     ZSET member "<seq16>:<id>", score finishedAt
+--   KEYS[6] paused   STRING flag
+--   KEYS[7] seq      counter ordering members (FIFO among equal scores)
+--   KEYS[8] token    counter of fencing tokens
+--   KEYS[9] events   STREAM of job events
+--   KEYS[10] marker  LIST, one element wakes one blocked worker
+-- ARGV[1] is always the job key prefix ("{prefix:queue}:job:"); the rest is per script.
+local K = { waiting = KEYS[1], delayed = KEYS[2], active = KEYS[3], completed = KEYS[4], dead = KEYS[5],
+  paused = KEYS[6], seq = KEYS[7], token = KEYS[8], events = KEYS[9], marker = KEYS[10] }
+local JOB = ARGV[1]
+local STATE_KEY = { waiting = K.waiting, delayed = K.delayed, active = K.active, completed = K.completed, dead = K.dead }
+local MAX_ERRORS = 20
+local EVENTS_MAXLEN = 10000
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Integers as decimal text: Lua's default number formatting would round ms timestamps.
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function member(id)
+  return string.format('%016d', redis.call('INCR', K.seq)) .. ':' .. id
+end
+
+local function emit(kind, id, name, attempt, at, extra)
+  local fields = { 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', int(at) }
+  if extra then for i = 1, #extra do fields[#fields + 1] = extra[i] end end
+  redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', unpack(fields))
+end
+
+-- A paused queue wakes nobody: resume does.
+local function wake()
+  if redis.call('EXISTS', K.paused) == 1 then return end
+  redis.call('LPUSH', K.marker, '1')
+  redis.call('LTRIM', K.marker, 0, 0)
+end
+
+-- Takes a job out of whatever index it is in.
+local function unindex(jkey)
+  local state, m = unpack(redis.call('HMGET', jkey, 's', 'm'))
+  if state and m and STATE_KEY[state] then redis.call('ZREM', STATE_KEY[state], m) end
+  return state
+end
+
+-- Puts a job into a state's index with a fresh member (so FIFO holds among equal scores).
+local function place(jkey, id, state, score)
+  local m = member(id)
+  redis.call('ZADD', STATE_KEY[state], score, m)
+  redis.call('HSET', jkey, 's', state, 'm', m)
+  if state == 'waiting' then wake() end
+end
+
+local function to_waiting(jkey, id)
+  place(jkey, id, 'waiting', -tonumber(redis.call('HGET', jkey, 'pr')))
+end
+
+-- Appends a failed try to the job's error list (JSON array, last MAX_ERRORS kept).
+local function record_error(jkey, err)
+  local raw = redis.call('HGET', jkey, 'e')
+  local list = {}
+  if raw and raw ~= '' and raw ~= '{}' then list = cjson.decode(raw) end
+  list[#list + 1] = err
+  while #list > MAX_ERRORS do table.remove(list, 1) end
+  redis.call('HSET', jkey, 'e', cjson.encode(list))
+end
+
+-- The holder of `token` may settle the job: it must be active with that very token.
+local function held(jkey, token)
+  local state, current = unpack(redis.call('HMGET', jkey, 's', 't'))
+  return state == 'active' and current == token
+end
+
+local function bury(jkey, id, name, attempt, now, err_json)
+  unindex(jkey)
+  place(jkey, id, 'dead', now)
+  redis.call('HSET', jkey, 'fa', int(now))
+  redis.call('HDEL', jkey, 't', 'lu')
+  emit('dead', id, name, attempt, now, err_json and { 'e', err_json } or nil)
+end
+
+local function retry_at(jkey, id, name, attempt, now, run_at)
+  unindex(jkey)
+  redis.call('HSET', jkey, 'ra', int(run_at))
+  redis.call('HDEL', jkey, 't', 'lu')
+  if run_at > now then place(jkey, id, 'delayed', run_at) else to_waiting(jkey, id) end
+  emit('retrying', id, name, attempt, now, { 'r', int(run_at) })
+end

@@ -1,0 +1,11 @@
+-- Store a leased job's progress and report it.
+-- KEYS: the queue keys (see lib.lua).
+-- ARGV: [1] job prefix, [2] id, [3] token, [4] progress JSON
+-- Returns 1 (ok) or 0 (lost).
+local id = ARGV[2]
+local jkey = JOB .. id
+if not held(jkey, ARGV[3]) then return 0 end
+redis.call('HSET', jkey, 'pg', ARGV[4])
+local name, attempt = unpack(redis.call('HMGET', jkey, 'n', 'a'))
+emit('progress', id, name, attempt, now_ms(), { 'd', ARGV[4] })
+return 1

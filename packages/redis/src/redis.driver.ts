@@ -1,0 +1,243 @@
+import type {
+  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob,
+  LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+} from '@nest-jobs/core';
+import { decodeJob, pairsToObject } from './codec.js';
+import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
+import { EventReader } from './event-reader.js';
+import { KeySchema } from './keys.js';
+import { MarkerWaiter } from './marker-waiter.js';
+import { RedisAdmin } from './redis-admin.js';
+import { checkServer, type DriverLogger } from './server-check.js';
+import { defineScripts, scriptsOf, type ScriptCommands } from './scripts.js';
+import { unreachable } from './redis-unavailable.error.js';
+
+export interface RedisDriverOptions extends RedisConnectionOptions {
+  /** Namespace of every key, so several apps can share one Redis. Default `nj`. */
+  prefix?: string;
+  /** Where warnings go (e.g. a maxmemory-policy that may evict jobs). Default console. */
+  logger?: DriverLogger;
+}
+
+/** Jobs promoted from delayed, or recovered from expired leases, per fetch at most. */
+const FETCH_MAINTENANCE_BOUND = 1_000;
+
+/**
+ * The production QueueDriver on Redis (standalone, Sentinel or Cluster, via
+ * ioredis). Every state change is one Lua script over one queue's hash slot.
+ */
+export class RedisDriver implements QueueDriver {
+  readonly kind = 'redis';
+  readonly keys: KeySchema;
+  private readonly client: AnyClient;
+  private readonly owned: boolean;
+  private readonly target: string;
+  private readonly scripts: ScriptCommands;
+  private readonly waiter: MarkerWaiter;
+  private readonly reader: EventReader;
+  private readonly admin: RedisAdmin;
+  private readonly knownQueues = new Set<string>();
+  private readonly logger: DriverLogger;
+  private opening: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: RedisDriverOptions = {}) {
+    if (options.url !== undefined && !/^rediss?:\/\/./.test(options.url)) {
+      throw new Error(`RedisDriver: url must start with redis:// or rediss:// (got ${JSON.stringify(options.url)}).`);
+    }
+    this.keys = new KeySchema(options.prefix ?? 'nj');
+    ({ client: this.client, owned: this.owned } = createClient(options));
+    this.target = describeTarget(options);
+    this.logger = options.logger ?? { warn: (message) => console.warn(message) };
+    defineScripts(this.client);
+    this.scripts = scriptsOf(this.client);
+    const report = (error: unknown): void => this.logger.warn(`RedisDriver (${this.target}): ${String(error)}`);
+    this.waiter = new MarkerWaiter(this.client, this.keys, report);
+    this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
+    this.admin = new RedisAdmin(this.client, this.keys);
+    this.client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
+  }
+
+  open(): Promise<void> {
+    this.opening ??= (async () => {
+      if (this.client.status === 'wait') await this.client.connect().catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
+      await checkServer(this.client, this.logger, this.target);
+    })();
+    this.opening.catch(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.waiter.close(), this.reader.close()]);
+    if (this.owned) await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  async registerQueues(queues: string[]): Promise<void> {
+    await this.remember(queues);
+  }
+
+  async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
+    if (jobs.length === 0) return [];
+    await this.remember([...new Set(jobs.map((job) => job.queue))]);
+    const pipeline = this.client.pipeline() as unknown as ScriptCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+    for (const job of jobs) {
+      void pipeline.njEnqueue(...this.keys.queueKeys(job.queue), this.keys.jobPrefix(job.queue), ...jobArgs(job));
+    }
+    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, `enqueue of ${jobs.length} job(s)`, error); });
+    return jobs.map((job, index) => {
+      const [error, reply] = replies?.[index] ?? [new Error('no reply'), null];
+      if (error) throw unreachable(this.target, `enqueue of job ${job.id}`, error);
+      const [created, state] = reply as [number, JobState];
+      if (created) this.waiter.notify(job.queue);
+      return { id: job.id, created: created === 1, state };
+    });
+  }
+
+  async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
+    const reply = (await this.scripts.njFetch(...this.queueArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
+    const jobs: LeasedJob[] = [];
+    for (let index = 0; index < reply.length; index += 4) {
+      const id = reply[index] as string;
+      const record = decodeJob(queue, id, pairsToObject(reply[index + 3] as string[]));
+      jobs.push({ ...record, token: reply[index + 1] as string, leaseUntil: Number(reply[index + 2]) });
+    }
+    return jobs;
+  }
+
+  async complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
+    if (items.length === 0) return [];
+    const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
+    return outcomes(await this.scripts.njComplete(...this.queueArgs(queue), ...args));
+  }
+
+  async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
+    if (items.length === 0) return [];
+    const args = items.flatMap((item) => [
+      item.id,
+      item.token,
+      item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
+      item.retryAt === undefined ? '' : Math.round(item.retryAt),
+    ]);
+    return outcomes(await this.scripts.njFail(...this.queueArgs(queue), ...args));
+  }
+
+  async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
+    if (items.length === 0) return [];
+    return outcomes(await this.scripts.njExtend(...this.queueArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])));
+  }
+
+  async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
+    if (items.length === 0) return [];
+    return outcomes(await this.scripts.njRelease(...this.queueArgs(queue), ...items.flatMap((item) => [item.id, item.token])));
+  }
+
+  async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
+    return (await this.scripts.njProgress(...this.queueArgs(queue), item.id, item.token, progress)) === 1 ? 'ok' : 'lost';
+  }
+
+  async waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const dueIn = await this.admin.nextDueIn(queues);
+    await this.waiter.wait(queues, dueIn === undefined ? timeoutMs : Math.min(timeoutMs, dueIn), signal);
+  }
+
+  subscribe(listener: (event: DriverEvent) => void): () => void {
+    const unsubscribe = this.reader.subscribe(listener);
+    this.knownQueues.forEach((queue) => this.reader.addQueue(queue));
+    return unsubscribe;
+  }
+
+  getJob(queue: string, id: string): Promise<JobRecord | null> {
+    return this.admin.getJob(queue, id);
+  }
+
+  counts(queue: string): Promise<JobCounts> {
+    return this.admin.counts(queue);
+  }
+
+  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
+    return this.admin.list(queue, state, options);
+  }
+
+  queues(): Promise<string[]> {
+    return this.admin.queues();
+  }
+
+  async retry(queue: string, id: string): Promise<boolean> {
+    return (await this.scripts.njRetryDead(...this.queueArgs(queue), id, 0)) === 1;
+  }
+
+  async retryAllDead(queue: string): Promise<number> {
+    let total = 0;
+    for (let moved = -1; moved !== 0; total += moved) {
+      moved = Number(await this.scripts.njRetryDead(...this.queueArgs(queue), '', 1_000));
+      if (moved === 0) break;
+    }
+    return total;
+  }
+
+  async remove(queue: string, id: string): Promise<boolean> {
+    return (await this.scripts.njRemove(...this.queueArgs(queue), id)) === 1;
+  }
+
+  async pause(queue: string): Promise<void> {
+    await this.client.set(this.keys.paused(queue), '1');
+  }
+
+  async resume(queue: string): Promise<void> {
+    await this.scripts.njResume(...this.queueArgs(queue));
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    return (await this.client.exists(this.keys.paused(queue))) === 1;
+  }
+
+  async enqueueTick(request: TickRequest): Promise<TickOutcome> {
+    const { job } = request;
+    await this.remember([job.queue]);
+    const outcome = (await this.scripts.njEnqueueTick(
+      ...this.keys.queueKeys(job.queue), this.keys.schedule(job.queue, request.schedule),
+      this.keys.jobPrefix(job.queue), Math.round(request.tickAt), request.overlap ? '1' : '0', ...jobArgs(job),
+    )) as TickOutcome;
+    if (outcome === 'enqueued') this.waiter.notify(job.queue);
+    return outcome;
+  }
+
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+    return this.admin.scheduleStates(schedules);
+  }
+
+  async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    await this.client.hset(this.keys.schedule(schedule.queue, schedule.name), 'paused', paused ? '1' : '0');
+  }
+
+  private queueArgs(queue: string): string[] {
+    return [...this.keys.queueKeys(queue), this.keys.jobPrefix(queue)];
+  }
+
+  private async remember(queues: string[]): Promise<void> {
+    const fresh = queues.filter((queue) => !this.knownQueues.has(queue));
+    if (fresh.length === 0) return;
+    fresh.forEach((queue) => this.keys.queueKeys(queue)); // validates names before anything is written
+    await this.client.sadd(this.keys.queues(), ...fresh).catch((error: unknown) => { throw unreachable(this.target, 'register queues', error); });
+    fresh.forEach((queue) => {
+      this.knownQueues.add(queue);
+      this.reader.addQueue(queue);
+    });
+  }
+}
+
+function jobArgs(job: NewJob): Array<string | number> {
+  return [job.id, job.name, job.payload, job.priority, job.maxAttempts, Math.round(job.runAt), Math.round(job.enqueuedAt), job.scheduledFor === undefined ? '' : Math.round(job.scheduledFor)];
+}
+
+function retentionArgs(retention: CompleteItem['retention']): [string | number, string | number] {
+  if (retention === true) return ['', 0];
+  if (!retention) return ['', ''];
+  return [retention.age ?? '', retention.count ?? ''];
+}
+
+function outcomes(reply: unknown): LeaseOutcome[] {
+  return (reply as number[]).map((value) => (value === 1 ? 'ok' : 'lost'));
+}
