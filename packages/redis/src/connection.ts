@@ -50,7 +50,7 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
 export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyClient {
   const extra = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
   const duplicate = client instanceof Cluster
-    ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...extra } })
+    ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...extra } })
     : client.duplicate(extra);
   // Failures surface on the pending command; ioredis reconnects by itself.
   duplicate.on('error', () => undefined);

@@ -28,16 +28,18 @@ export class MarkerWaiter {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  wait(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
+  /** Resolves true when a marker (or a local enqueue) woke it, false on timeout, abort or close. */
+  wait(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.closed || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const done = (): void => {
+      const finish = (woken: boolean): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
         this.waiters.delete(waiter);
-        resolve();
+        resolve(woken && !this.closed);
       };
-      const waiter: Waiter = { queues: new Set(queues), wake: done };
+      const done = (): void => finish(false);
+      const waiter: Waiter = { queues: new Set(queues), wake: () => finish(true) };
       const timer = setTimeout(done, Math.max(0, timeoutMs));
       signal?.addEventListener('abort', done, { once: true });
       this.waiters.add(waiter);

@@ -48,20 +48,30 @@ export class RedisAdmin {
     return (await this.client.smembers(this.keys.queues())).sort();
   }
 
-  /** ms until the earliest delayed job of these queues is due (server clock), if any. */
-  async nextDueIn(queues: string[]): Promise<number | undefined> {
-    const pipeline = this.client.pipeline();
-    pipeline.time();
-    queues.forEach((queue) => pipeline.zrange(this.keys.stateKey(queue, 'delayed'), '0', '0', 'WITHSCORES'));
-    const replies = (await pipeline.exec()) ?? [];
-    const [seconds, micros] = (replies[0]?.[1] as [string, string] | undefined) ?? ['0', '0'];
-    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    let earliest: number | undefined;
-    for (const [, reply] of replies.slice(1)) {
-      const score = (reply as string[] | undefined)?.[1];
-      if (score !== undefined) earliest = Math.min(earliest ?? Infinity, Number(score));
-    }
-    return earliest === undefined ? undefined : Math.max(0, earliest - now);
+  /**
+   * Whether one of these queues has a job to fetch now (waiting, not paused),
+   * and else in how many ms the earliest delayed job falls due (server clock).
+   */
+  async readiness(queues: string[]): Promise<{ ready: boolean; dueIn?: number }> {
+    // One pipeline per queue: on Redis Cluster a pipeline may not span slots.
+    const perQueue = await Promise.all(queues.map(async (queue) => {
+      const pipeline = this.client.pipeline();
+      pipeline.time();
+      pipeline.exists(this.keys.paused(queue));
+      pipeline.zcard(this.keys.stateKey(queue, 'waiting'));
+      pipeline.zrange(this.keys.stateKey(queue, 'delayed'), '0', '0', 'WITHSCORES');
+      const [time, paused, waiting, delayed] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+      const [seconds, micros] = time as [string, string];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const score = (delayed as string[])[1];
+      return { ready: paused !== 1 && Number(waiting) > 0, dueIn: score === undefined ? undefined : Math.max(0, Number(score) - now) };
+    }));
+    if (perQueue.some((queue) => queue.ready)) return { ready: true };
+    const dueIns = perQueue.flatMap((queue) => (queue.dueIn === undefined ? [] : [queue.dueIn]));
+    return { ready: false, dueIn: dueIns.length ? Math.min(...dueIns) : undefined };
   }
 
   async scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {

@@ -75,10 +75,12 @@ export class RedisDriver implements QueueDriver {
   }
 
   async registerQueues(queues: string[]): Promise<void> {
+    await this.ensureOpen();
     await this.remember(queues);
   }
 
   async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
+    await this.ensureOpen();
     if (jobs.length === 0) return [];
     await this.remember([...new Set(jobs.map((job) => job.queue))]);
     const pipeline = this.client.pipeline() as unknown as ScriptCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
@@ -96,6 +98,7 @@ export class RedisDriver implements QueueDriver {
   }
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
+    await this.ensureOpen();
     const reply = (await this.scripts.njFetch(...this.queueArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
     const jobs: LeasedJob[] = [];
     for (let index = 0; index < reply.length; index += 4) {
@@ -107,12 +110,14 @@ export class RedisDriver implements QueueDriver {
   }
 
   async complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
+    await this.ensureOpen();
     if (items.length === 0) return [];
     const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
     return outcomes(await this.scripts.njComplete(...this.queueArgs(queue), ...args));
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
+    await this.ensureOpen();
     if (items.length === 0) return [];
     const args = items.flatMap((item) => [
       item.id,
@@ -124,22 +129,33 @@ export class RedisDriver implements QueueDriver {
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
+    await this.ensureOpen();
     if (items.length === 0) return [];
     return outcomes(await this.scripts.njExtend(...this.queueArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])));
   }
 
   async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
+    await this.ensureOpen();
     if (items.length === 0) return [];
     return outcomes(await this.scripts.njRelease(...this.queueArgs(queue), ...items.flatMap((item) => [item.id, item.token])));
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
+    await this.ensureOpen();
     return (await this.scripts.njProgress(...this.queueArgs(queue), item.id, item.token, progress)) === 1 ? 'ok' : 'lost';
   }
 
+  /** Blocks on the queues' markers; a marker only means "look again", so readiness is re-checked after each. */
   async waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const dueIn = await this.admin.nextDueIn(queues);
-    await this.waiter.wait(queues, dueIn === undefined ? timeoutMs : Math.min(timeoutMs, dueIn), signal);
+    await this.ensureOpen();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { ready, dueIn } = await this.admin.readiness(queues);
+      const remaining = deadline - Date.now();
+      if (ready || remaining <= 0 || signal?.aborted || this.closed) return;
+      const limit = dueIn === undefined ? remaining : Math.min(remaining, dueIn);
+      if (!(await this.waiter.wait(queues, limit, signal))) return; // timed out: deadline or a delayed job is due
+    }
   }
 
   subscribe(listener: (event: DriverEvent) => void): () => void {
@@ -148,27 +164,33 @@ export class RedisDriver implements QueueDriver {
     return unsubscribe;
   }
 
-  getJob(queue: string, id: string): Promise<JobRecord | null> {
+  async getJob(queue: string, id: string): Promise<JobRecord | null> {
+    await this.ensureOpen();
     return this.admin.getJob(queue, id);
   }
 
-  counts(queue: string): Promise<JobCounts> {
+  async counts(queue: string): Promise<JobCounts> {
+    await this.ensureOpen();
     return this.admin.counts(queue);
   }
 
-  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
+  async list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
+    await this.ensureOpen();
     return this.admin.list(queue, state, options);
   }
 
-  queues(): Promise<string[]> {
+  async queues(): Promise<string[]> {
+    await this.ensureOpen();
     return this.admin.queues();
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
+    await this.ensureOpen();
     return (await this.scripts.njRetryDead(...this.queueArgs(queue), id, 0)) === 1;
   }
 
   async retryAllDead(queue: string): Promise<number> {
+    await this.ensureOpen();
     let total = 0;
     for (let moved = -1; moved !== 0; total += moved) {
       moved = Number(await this.scripts.njRetryDead(...this.queueArgs(queue), '', 1_000));
@@ -178,22 +200,27 @@ export class RedisDriver implements QueueDriver {
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
+    await this.ensureOpen();
     return (await this.scripts.njRemove(...this.queueArgs(queue), id)) === 1;
   }
 
   async pause(queue: string): Promise<void> {
+    await this.ensureOpen();
     await this.client.set(this.keys.paused(queue), '1');
   }
 
   async resume(queue: string): Promise<void> {
+    await this.ensureOpen();
     await this.scripts.njResume(...this.queueArgs(queue));
   }
 
   async isPaused(queue: string): Promise<boolean> {
+    await this.ensureOpen();
     return (await this.client.exists(this.keys.paused(queue))) === 1;
   }
 
   async enqueueTick(request: TickRequest): Promise<TickOutcome> {
+    await this.ensureOpen();
     const { job } = request;
     await this.remember([job.queue]);
     const outcome = (await this.scripts.njEnqueueTick(
@@ -204,12 +231,19 @@ export class RedisDriver implements QueueDriver {
     return outcome;
   }
 
-  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+  async scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+    await this.ensureOpen();
     return this.admin.scheduleStates(schedules);
   }
 
   async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    await this.ensureOpen();
     await this.client.hset(this.keys.schedule(schedule.queue, schedule.name), 'paused', paused ? '1' : '0');
+  }
+
+  /** Lets the driver be used without calling open() first (JobsModule calls it). */
+  private async ensureOpen(): Promise<void> {
+    if (this.client.status === 'wait') await this.open();
   }
 
   private queueArgs(queue: string): string[] {
@@ -233,7 +267,7 @@ function jobArgs(job: NewJob): Array<string | number> {
 }
 
 function retentionArgs(retention: CompleteItem['retention']): [string | number, string | number] {
-  if (retention === true) return ['', 0];
+  if (retention === true) return ['remove', ''];
   if (!retention) return ['', ''];
   return [retention.age ?? '', retention.count ?? ''];
 }

@@ -1,7 +1,7 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
 -- KEYS: the queue keys (see lib.lua).
 -- ARGV: [1] job prefix, then per job 5 values: id, token, result JSON,
---       keep age ms or '', keep count or '' (count 0 removes the job at once)
+--       keep age ms or '' ('remove' drops this job at once), keep count or ''
 -- Returns one 1 (ok) or 0 (lost) per job.
 local now = now_ms()
 local out = {}
@@ -22,6 +22,10 @@ for i = 2, #ARGV, 5 do
     redis.call('HSET', jkey, 'r', result, 'fa', int(now))
     redis.call('HDEL', jkey, 't', 'lu')
     emit('completed', id, name, attempt, now, { 'd', result })
+    if age == 'remove' then
+      drop(redis.call('HGET', jkey, 'm'))
+      age = ''
+    end
     if count ~= '' then
       local excess = redis.call('ZCARD', K.completed) - tonumber(count)
       if excess > 0 then

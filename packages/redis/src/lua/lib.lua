@@ -57,7 +57,8 @@ local function place(jkey, id, state, score)
   local m = member(id)
   redis.call('ZADD', STATE_KEY[state], score, m)
   redis.call('HSET', jkey, 's', state, 'm', m)
-  if state == 'waiting' then wake() end
+  -- A new delayed job may be due sooner than idle workers elsewhere plan to wake: let them re-plan.
+  if state == 'waiting' or state == 'delayed' then wake() end
 end
 
 local function to_waiting(jkey, id)
