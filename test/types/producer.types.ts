@@ -1,0 +1,86 @@
+// Compile-time contract of Producer<T>: `tsc -p test/types/tsconfig.json --noEmit`
+// (part of `npm run typecheck`). Every `@ts-expect-error` must stay an error.
+import { Injectable } from '@nestjs/common';
+import { Job, type JobContext, type JobHandle, type Producer } from '@nest-jobs/core';
+import type { EmailJobs as SampleEmailJobs } from '../../sample-app/dist/email/email.jobs.js';
+
+interface SendEmail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+@Injectable()
+class EmailJobs {
+  readonly label = 'not a job';
+
+  @Job({ attempts: 3 })
+  async sendEmail(email: SendEmail, ctx: JobContext): Promise<{ messageId: string }> {
+    return Promise.resolve({ messageId: `${ctx.id}:${email.to}` });
+  }
+
+  @Job()
+  countWords(text: string): number {
+    return text.split(/\s+/).length;
+  }
+
+  @Job()
+  async ping(): Promise<void> {}
+}
+
+declare const emails: Producer<EmailJobs>;
+declare const sampleEmails: Producer<SampleEmailJobs>;
+const welcome: SendEmail = { to: 'ada@example.com', subject: 'Welcome', body: 'Hi' };
+
+export async function validUses(): Promise<void> {
+  const handle: JobHandle<{ messageId: string }> = await emails.enqueue('sendEmail', welcome, { delay: 1_000, priority: 5, jobId: 'welcome:ada', attempts: 2 });
+  const { messageId }: { messageId: string } = await handle.result({ timeout: 1_000 });
+  const words: number = await (await emails.enqueue('countWords', 'one two')).result();
+  // A handler without payload takes `undefined`; `enqueue('ping')` with one argument does not compile yet (see report).
+  await emails.enqueue('ping', undefined);
+  await sampleEmails.enqueue('sendEmail', { to: 'bob@example.com', subject: 'Hi', body: '…' });
+
+  const [first, second] = await emails.enqueueMany([
+    { job: 'sendEmail', payload: welcome },
+    { job: 'countWords', payload: 'a b c', options: { priority: 1 } },
+  ]);
+  const firstResult: { messageId: string } = await first.result();
+  const secondResult: number = await second.result();
+  void [messageId, words, firstResult, secondResult];
+}
+
+export async function refusedUses(): Promise<void> {
+  // @ts-expect-error -- 'sendEmial' is not a method of EmailJobs
+  await emails.enqueue('sendEmial', welcome);
+  // @ts-expect-error -- `label` is a property, not a job
+  await emails.enqueue('label', welcome);
+  // @ts-expect-error -- `to` must be a string
+  await emails.enqueue('sendEmail', { to: 1, subject: 'Welcome', body: 'Hi' });
+  // @ts-expect-error -- `body` is missing
+  await emails.enqueue('sendEmail', { to: 'ada@example.com', subject: 'Welcome' });
+  // @ts-expect-error -- the payload of countWords is a string
+  await emails.enqueue('countWords', { text: 'one two' });
+  // @ts-expect-error -- sendEmail needs a payload
+  await emails.enqueue('sendEmail');
+  // @ts-expect-error -- priority is a number
+  await emails.enqueue('sendEmail', welcome, { priority: 'high' });
+  // @ts-expect-error -- the sample app's payload needs `subject` and `body`
+  await sampleEmails.enqueue('sendEmail', { to: 'bob@example.com' });
+
+  const handle = await emails.enqueue('sendEmail', welcome);
+  // @ts-expect-error -- the result is { messageId: string }, not a string
+  const wrong: string = await handle.result();
+  // @ts-expect-error -- countWords resolves with a number
+  const notWords: string = await (await emails.enqueue('countWords', 'a b')).result();
+
+  // @ts-expect-error -- unknown job key in an enqueueMany item
+  await emails.enqueueMany([{ job: 'sendEmial', payload: welcome }]);
+  // @ts-expect-error -- payload of another job's shape in an enqueueMany item
+  await emails.enqueueMany([{ job: 'countWords', payload: welcome }]);
+  // @ts-expect-error -- missing payload field in an enqueueMany item
+  await emails.enqueueMany([{ job: 'sendEmail', payload: { to: 'ada@example.com', subject: 'Hi' } }]);
+  const [many] = await emails.enqueueMany([{ job: 'countWords', payload: 'a' }]);
+  // @ts-expect-error -- the handle of a countWords item resolves with a number
+  const manyWrong: string = await many.result();
+  void [wrong, notWords, manyWrong];
+}
