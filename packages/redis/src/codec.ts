@@ -1,4 +1,4 @@
-import type { DriverEvent, JobError, JobRecord, JobState } from '@nest-jobs/core';
+import type { DriverEvent, JobError, JobRecord, JobState, LeasedJob } from '@nest-jobs/core';
 
 const STATES = new Set<string>(['waiting', 'delayed', 'active', 'completed', 'dead']);
 
@@ -24,6 +24,21 @@ export function decodeJob(queue: string, id: string, hash: Record<string, string
   if (hash.pg !== undefined) record.progress = hash.pg;
   if (hash.r !== undefined) record.result = hash.r;
   return record;
+}
+
+/** Fields fetch.lua returns per leased job, in its HMGET order. */
+const LEASED_FIELDS = ['n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg'] as const;
+
+/** One leased job from fetch.lua's reply: id, token, leaseUntil, attempt, then LEASED_FIELDS. */
+export function decodeLeased(queue: string, reply: unknown[], offset: number): LeasedJob {
+  const values = reply[offset + 4] as Array<string | null>;
+  const hash: Record<string, string> = { s: 'active', a: String(reply[offset + 3]) };
+  LEASED_FIELDS.forEach((field, index) => {
+    const value = values[index];
+    if (value !== null && value !== undefined) hash[field] = value;
+  });
+  const record = decodeJob(queue, reply[offset] as string, hash);
+  return { ...record, token: reply[offset + 1] as string, leaseUntil: Number(reply[offset + 2]) };
 }
 
 export function pairsToObject(pairs: string[]): Record<string, string> {

@@ -25,6 +25,9 @@ const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(tim
 export function createClient(options: RedisConnectionOptions): { client: AnyClient; owned: boolean } {
   if (options.client) return { client: options.client, owned: false };
   const common: RedisOptions = {
+    // Commands issued in the same tick share one socket write: many concurrent
+    // enqueues or acks cost one round trip, not one each.
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 2_000,
@@ -35,7 +38,7 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
   if (connection && 'nodes' in connection) {
     const { nodes, ...clusterOptions } = connection;
     return {
-      client: new Cluster(nodes, { ...clusterOptions, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } }),
+      client: new Cluster(nodes, { ...clusterOptions, enableAutoPipelining: true, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } }),
       owned: true,
     };
   }
@@ -48,7 +51,7 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
  * socket with ordinary commands, and need a timeout longer than their block.
  */
 export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyClient {
-  const extra = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
+  const extra = { enableAutoPipelining: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
   const duplicate = client instanceof Cluster
     ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...extra } })
     : client.duplicate(extra);

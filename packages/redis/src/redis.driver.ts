@@ -2,7 +2,7 @@ import type {
   CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob,
   LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core';
-import { decodeJob, pairsToObject } from './codec.js';
+import { decodeLeased } from './codec.js';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { EventReader } from './event-reader.js';
 import { KeySchema } from './keys.js';
@@ -83,29 +83,38 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     if (jobs.length === 0) return [];
     await this.remember([...new Set(jobs.map((job) => job.queue))]);
+    // Jobs of one queue go in chunks to one script call each; the calls share one round trip.
+    const chunks = chunkByQueue(jobs, ENQUEUE_CHUNK);
+    if (chunks.length === 1) {
+      const chunk = chunks[0]!;
+      const flat = (await this.scripts.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)))
+        .catch((error: unknown) => { throw unreachable(this.target, `enqueue of ${jobs.length} job(s) to "${chunk.queue}"`, error); })) as Array<number | JobState>;
+      this.waiter.notify(chunk.queue);
+      return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
+    }
     const pipeline = this.client.pipeline() as unknown as ScriptCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-    for (const job of jobs) {
-      void pipeline.njEnqueue(...this.keys.queueKeys(job.queue), this.keys.jobPrefix(job.queue), ...jobArgs(job));
+    for (const chunk of chunks) {
+      void pipeline.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)));
     }
     const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, `enqueue of ${jobs.length} job(s)`, error); });
-    return jobs.map((job, index) => {
-      const [error, reply] = replies?.[index] ?? [new Error('no reply'), null];
-      if (error) throw unreachable(this.target, `enqueue of job ${job.id}`, error);
-      const [created, state] = reply as [number, JobState];
-      if (created) this.waiter.notify(job.queue);
-      return { id: job.id, created: created === 1, state };
+    const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
+    chunks.forEach((chunk, chunkIndex) => {
+      const [error, reply] = replies?.[chunkIndex] ?? [new Error('no reply'), null];
+      if (error) throw unreachable(this.target, `enqueue of ${chunk.jobs.length} job(s) to "${chunk.queue}"`, error);
+      const flat = reply as Array<number | JobState>;
+      chunk.jobs.forEach(({ job, index }, position) => {
+        results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
+      });
+      this.waiter.notify(chunk.queue);
     });
+    return results;
   }
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     await this.ensureOpen();
     const reply = (await this.scripts.njFetch(...this.queueArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
     const jobs: LeasedJob[] = [];
-    for (let index = 0; index < reply.length; index += 4) {
-      const id = reply[index] as string;
-      const record = decodeJob(queue, id, pairsToObject(reply[index + 3] as string[]));
-      jobs.push({ ...record, token: reply[index + 1] as string, leaseUntil: Number(reply[index + 2]) });
-    }
+    for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
     return jobs;
   }
 
@@ -260,6 +269,24 @@ export class RedisDriver implements QueueDriver {
       this.reader.addQueue(queue);
     });
   }
+}
+
+/** Jobs per enqueue script call: large enough to amortise the call, small enough not to block Redis. */
+const ENQUEUE_CHUNK = 500;
+
+function chunkByQueue(jobs: NewJob[], size: number): Array<{ queue: string; jobs: Array<{ job: NewJob; index: number }> }> {
+  const chunks: Array<{ queue: string; jobs: Array<{ job: NewJob; index: number }> }> = [];
+  const open = new Map<string, { queue: string; jobs: Array<{ job: NewJob; index: number }> }>();
+  jobs.forEach((job, index) => {
+    let chunk = open.get(job.queue);
+    if (!chunk || chunk.jobs.length >= size) {
+      chunk = { queue: job.queue, jobs: [] };
+      open.set(job.queue, chunk);
+      chunks.push(chunk);
+    }
+    chunk.jobs.push({ job, index });
+  });
+  return chunks;
 }
 
 function jobArgs(job: NewJob): Array<string | number> {

@@ -26,14 +26,27 @@ type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };
 export class JobRunner {
   constructor(private readonly deps: JobRunnerDeps) {}
 
-  async run(job: LeasedJob, definition: JobDefinition | undefined, shutdown: AbortSignal): Promise<void> {
+  /** Controllers of running handlers, so a forced shutdown can abort them all (no listener per job). */
+  private readonly running = new Set<AbortController>();
+
+  /** Aborts every running handler: shutdown ran out of time. Their leases are handed back. */
+  abortAll(): void {
+    for (const controller of this.running) controller.abort(new ShutdownAbortError('Shutdown timeout reached'));
+  }
+
+  /**
+   * Resolves once the handler has finished and its settlement is handed to
+   * the ack batcher (not written yet): the slot frees while the write is in
+   * flight, so the next fetch overlaps it.
+   */
+  async run(job: LeasedJob, definition: JobDefinition | undefined): Promise<void> {
     const controller = new AbortController();
     this.deps.leases.hold(job.queue, job.id, job.token, () =>
       controller.abort(new LeaseLostError(`Lease of job ${job.id} was lost (expired or removed)`)),
     );
     try {
       if (!definition) {
-        return await this.dead(job, {
+        return this.dead(job, {
           name: 'UnknownJobError',
           message: `No handler for job name "${job.name}" on queue "${job.queue}" in this application.`,
         });
@@ -42,9 +55,10 @@ export class JobRunner {
       try {
         payload = fromJson(job.payload);
       } catch (error) {
-        return await this.dead(job, { name: 'CorruptJobError', message: `Payload of job ${job.id} is not valid JSON: ${String(error)}` });
+        return this.dead(job, { name: 'CorruptJobError', message: `Payload of job ${job.id} is not valid JSON: ${String(error)}` });
       }
-      const outcome = await this.invoke(job, definition, payload, controller, shutdown);
+      this.running.add(controller);
+      const outcome = await this.invoke(job, definition, payload, controller).finally(() => this.running.delete(controller));
       await this.settle(job, definition, outcome, controller.signal);
     } finally {
       this.deps.leases.drop(job.queue, job.id);
@@ -56,14 +70,11 @@ export class JobRunner {
     definition: JobDefinition,
     payload: unknown,
     controller: AbortController,
-    shutdown: AbortSignal,
   ): Promise<Outcome> {
     const ctx = createJobContext(job, definition.handler, controller.signal, this.deps.driver, this.deps.maxPayloadBytes);
     const timer = definition.timeout === undefined
       ? undefined
       : setTimeout(() => controller.abort(new JobTimeoutError(definition.timeout!)), definition.timeout);
-    const onShutdown = (): void => controller.abort(new ShutdownAbortError('Shutdown timeout reached'));
-    shutdown.addEventListener('abort', onShutdown, { once: true });
     // A handler that ignores its signal must not hold the slot past the abort: race it.
     const aborted = new Promise<never>((_, reject) => {
       const rejectWithReason = (): void => reject(controller.signal.reason as Error);
@@ -77,7 +88,6 @@ export class JobRunner {
       return { ok: false, thrown };
     } finally {
       clearTimeout(timer);
-      shutdown.removeEventListener('abort', onShutdown);
     }
   }
 
@@ -98,16 +108,16 @@ export class JobRunner {
       } catch (error) {
         return this.dead(job, toStoredError(error));
       }
-      await this.deps.acks.settle(job.queue, {
+      void this.deps.acks.settle(job.queue, {
         kind: 'complete',
         item: { id: job.id, token: job.token, result, retention: definition.removeOnComplete },
       });
       return;
     }
-    await this.failed(job, definition, outcome.thrown);
+    this.failed(job, definition, outcome.thrown);
   }
 
-  private async failed(job: LeasedJob, definition: JobDefinition, thrown: unknown): Promise<void> {
+  private failed(job: LeasedJob, definition: JobDefinition, thrown: unknown): void {
     const triesLeft = job.attempt < job.maxAttempts;
     if (thrown instanceof RetryRequest) {
       if (triesLeft) return this.retry(job, undefined, Date.now() + thrown.delayMs);
@@ -123,11 +133,11 @@ export class JobRunner {
     return this.retry(job, error, Date.now() + delay);
   }
 
-  private async retry(job: LeasedJob, error: FailItem['error'], retryAt: number): Promise<void> {
-    await this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error, retryAt } });
+  private retry(job: LeasedJob, error: FailItem['error'], retryAt: number): void {
+    void this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error, retryAt } });
   }
 
-  private async dead(job: LeasedJob, error: NonNullable<FailItem['error']>): Promise<void> {
-    await this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error } });
+  private dead(job: LeasedJob, error: NonNullable<FailItem['error']>): void {
+    void this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error } });
   }
 }

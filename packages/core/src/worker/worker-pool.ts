@@ -10,6 +10,8 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { QueueSlots } from './queue-slots.js';
 
 const IDLE_WAIT_MS = 5_000;
+/** Reused: aborting without a reason makes Node build a DOMException with a stack on every idle turn. */
+const WAIT_OVER = new Error('wait over');
 const ERROR_PAUSE_MS = 1_000;
 
 /**
@@ -24,7 +26,6 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly slots = new Map<string, QueueSlots>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopFetching = new AbortController();
-  private readonly forceStop = new AbortController();
   private readonly leases: LeaseKeeper;
   private readonly acks: AckBatcher;
   private readonly runner: JobRunner;
@@ -72,7 +73,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.config.shutdownTimeout, 'timeout').unref());
     if ((await Promise.race([Promise.allSettled([...this.running]), deadline])) === 'timeout') {
       this.logger.warn(`Shutdown timeout (${this.config.shutdownTimeout} ms): aborting ${this.running.size} job(s) and handing their leases back`);
-      this.forceStop.abort();
+      this.runner.abortAll();
       await Promise.allSettled([...this.running]);
     }
     await this.acks.drain();
@@ -109,7 +110,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     if (open.some((queue) => !foundEmpty.has(queue))) return;
     const waitDone = new AbortController();
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
-    const onStop = (): void => waitDone.abort();
+    const onStop = (): void => waitDone.abort(WAIT_OVER);
     this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
     try {
       if (open.length === 0) return await woken;
@@ -118,7 +119,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
       this.reportError('waiting for jobs', error);
       await this.pause(ERROR_PAUSE_MS);
     } finally {
-      waitDone.abort();
+      waitDone.abort(WAIT_OVER);
       this.wake = undefined;
       this.stopFetching.signal.removeEventListener('abort', onStop);
     }
@@ -129,7 +130,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     const task = (async () => {
       await slots.acquire(job.name);
       try {
-        await this.runner.run(job, definition?.queue === job.queue ? definition : undefined, this.forceStop.signal);
+        await this.runner.run(job, definition?.queue === job.queue ? definition : undefined);
       } catch (error) {
         this.reportError(`running ${job.name} ${job.id}`, error);
       } finally {

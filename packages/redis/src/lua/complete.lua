@@ -15,25 +15,26 @@ end
 for i = 2, #ARGV, 5 do
   local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local jkey = JOB .. id
-  if held(jkey, token) then
-    local name, attempt = unpack(redis.call('HMGET', jkey, 'n', 'a'))
-    unindex(jkey)
-    place(jkey, id, 'completed', now)
-    redis.call('HSET', jkey, 'r', result, 'fa', int(now))
-    redis.call('HDEL', jkey, 't', 'lu')
+  local state, current, name, attempt, m = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a', 'm'))
+  if state == 'active' and current == token then
+    redis.call('ZREM', K.active, m)
     emit('completed', id, name, attempt, now, { 'd', result })
     if age == 'remove' then
-      drop(redis.call('HGET', jkey, 'm'))
-      age = ''
-    end
-    if count ~= '' then
-      local excess = redis.call('ZCARD', K.completed) - tonumber(count)
-      if excess > 0 then
-        for _, m in ipairs(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) do drop(m) end
+      redis.call('DEL', jkey)
+    else
+      local done = member(id)
+      redis.call('ZADD', K.completed, now, done)
+      redis.call('HSET', jkey, 's', 'completed', 'm', done, 'r', result, 'fa', int(now))
+      redis.call('HDEL', jkey, 't', 'lu')
+      if count ~= '' then
+        local excess = redis.call('ZCARD', K.completed) - tonumber(count)
+        if excess > 0 then
+          for _, old in ipairs(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) do drop(old) end
+        end
       end
-    end
-    if age ~= '' then
-      for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND)) do drop(m) end
+      if age ~= '' then
+        for _, old in ipairs(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND)) do drop(old) end
+      end
     end
     out[#out + 1] = 1
   else

@@ -1,21 +1,38 @@
--- Enqueue one job unless its id exists (then nothing changes).
+-- Enqueue jobs of one queue; a job whose id exists is left unchanged.
 -- KEYS: the queue keys (see lib.lua).
--- ARGV: [1] job prefix, [2] id, [3] name, [4] payload JSON, [5] priority, [6] maxAttempts,
---       [7] runAt ms, [8] enqueuedAt ms, [9] scheduledFor ms or ''
--- Returns { created (1|0), state }.
-local id = ARGV[2]
-local jkey = JOB .. id
-local existing = redis.call('HGET', jkey, 's')
-if existing then return { 0, existing } end
-local run_at, enqueued_at = tonumber(ARGV[7]), tonumber(ARGV[8])
-redis.call('HSET', jkey, 'n', ARGV[3], 'p', ARGV[4], 'pr', ARGV[5], 'ma', ARGV[6], 'ra', ARGV[7], 'ea', ARGV[8], 'a', 0)
-if ARGV[9] ~= '' then redis.call('HSET', jkey, 'sf', ARGV[9]) end
-local now = now_ms()
--- Only a job the producer delayed waits for the server clock; an immediate one never does (clock skew).
-if run_at > enqueued_at and run_at > now then
-  place(jkey, id, 'delayed', run_at)
-else
-  to_waiting(jkey, id)
+-- ARGV: [1] job prefix, then per job 8 values: id, name, payload JSON, priority, maxAttempts,
+--       runAt ms, enqueuedAt ms, scheduledFor ms or ''
+-- Returns per job { created (1|0), state }, flattened.
+local out = {}
+local now = nil
+local woken = false
+for i = 2, #ARGV, 8 do
+  local id, name = ARGV[i], ARGV[i + 1]
+  local jkey = JOB .. id
+  local existing = redis.call('HGET', jkey, 's')
+  if existing then
+    out[#out + 1] = 0
+    out[#out + 1] = existing
+  else
+    local priority, run_at, enqueued_at = ARGV[i + 3], tonumber(ARGV[i + 5]), tonumber(ARGV[i + 6])
+    -- Only a job the producer delayed consults the server clock: an immediate one never waits on clock skew.
+    local delayed = false
+    if run_at > enqueued_at then
+      now = now or now_ms()
+      delayed = run_at > now
+    end
+    local state = delayed and 'delayed' or 'waiting'
+    local m = member(id)
+    redis.call('ZADD', delayed and K.delayed or K.waiting, delayed and run_at or -tonumber(priority), m)
+    redis.call('HSET', jkey, 'n', name, 'p', ARGV[i + 2], 'pr', priority, 'ma', ARGV[i + 4], 'ra', ARGV[i + 5], 'ea', ARGV[i + 6], 'a', 0, 's', state, 'm', m)
+    if ARGV[i + 7] ~= '' then redis.call('HSET', jkey, 'sf', ARGV[i + 7]) end
+    if not woken then
+      wake()
+      woken = true
+    end
+    emit('enqueued', id, name, 0, enqueued_at)
+    out[#out + 1] = 1
+    out[#out + 1] = state
+  end
 end
-emit('enqueued', id, ARGV[3], 0, now)
-return { 1, redis.call('HGET', jkey, 's') }
+return out

@@ -2,7 +2,8 @@
 -- then pop the best waiting jobs, count their try and issue fresh fencing tokens.
 -- KEYS: the queue keys (see lib.lua).
 -- ARGV: [1] job prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs
--- Returns a flat list: for each job, its id, token, leaseUntil, then its hash as HGETALL.
+-- Returns a flat list: for each job its id, token, leaseUntil, attempt, then
+-- the fields n, p, pr, ma, ra, ea, sf, e, pg (HMGET order; see codec.ts).
 local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = now_ms()
 
@@ -41,13 +42,15 @@ for i = 1, #popped, 2 do
     local attempt = redis.call('HINCRBY', jkey, 'a', 1)
     redis.call('ZADD', K.active, lease_until, m)
     redis.call('HSET', jkey, 's', 'active', 't', token, 'lu', int(lease_until), 'sa', int(now))
-    emit('active', id, redis.call('HGET', jkey, 'n'), attempt, now)
+    local fields = redis.call('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg')
+    emit('active', id, fields[1], attempt, now)
     out[#out + 1] = id
     out[#out + 1] = token
     out[#out + 1] = int(lease_until)
-    out[#out + 1] = redis.call('HGETALL', jkey)
+    out[#out + 1] = attempt
+    out[#out + 1] = fields
   end
 end
--- More work left: pass the wake-up on to the next idle worker.
-if redis.call('ZCARD', K.waiting) > 0 then wake() end
+-- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
+if #out == 5 * max and redis.call('ZCARD', K.waiting) > 0 then wake() end
 return out

@@ -40,9 +40,8 @@ end
 
 -- A paused queue wakes nobody: resume does.
 local function wake()
-  if redis.call('EXISTS', K.paused) == 1 then return end
+  if redis.call('LLEN', K.marker) > 0 or redis.call('EXISTS', K.paused) == 1 then return end
   redis.call('LPUSH', K.marker, '1')
-  redis.call('LTRIM', K.marker, 0, 0)
 end
 
 -- Takes a job out of whatever index it is in.
