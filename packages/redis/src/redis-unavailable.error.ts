@@ -6,7 +6,7 @@ export class RedisUnavailableError extends Error {
 /** Wraps a connection failure with where and what, never the password. */
 export function unreachable(target: string, operation: string, cause: unknown): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  if (!/writeable|closed|ECONNREFUSED|timed out|ETIMEDOUT|connect|ENOTFOUND|EHOSTUNREACH|Connection/i.test(reason)) {
+  if (!/writeable|closed|max retries|ECONNREFUSED|timed out|ETIMEDOUT|connect|ENOTFOUND|EHOSTUNREACH|Connection/i.test(reason)) {
     return cause instanceof Error ? cause : new Error(reason);
   }
   return new RedisUnavailableError(`Redis unreachable at ${target}: ${operation} failed (${reason}).`, { cause });

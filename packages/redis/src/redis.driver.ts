@@ -4,6 +4,7 @@ import type {
 } from '@nest-jobs/core';
 import { decodeLeased } from './codec.js';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
+import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { EventReader } from './event-reader.js';
 import { KeySchema } from './keys.js';
 import { MarkerWaiter } from './marker-waiter.js';
@@ -36,6 +37,7 @@ export class RedisDriver implements QueueDriver {
   private readonly waiter: MarkerWaiter;
   private readonly reader: EventReader;
   private readonly admin: RedisAdmin;
+  private readonly coalescer = new EnqueueCoalescer((jobs) => this.sendEnqueue(jobs));
   private readonly knownQueues = new Set<string>();
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
@@ -83,6 +85,10 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     if (jobs.length === 0) return [];
     await this.remember([...new Set(jobs.map((job) => job.queue))]);
+    return this.coalescer.enqueue(jobs);
+  }
+
+  private async sendEnqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
     // Jobs of one queue go in chunks to one script call each; the calls share one round trip.
     const chunks = chunkByQueue(jobs, ENQUEUE_CHUNK);
     if (chunks.length === 1) {

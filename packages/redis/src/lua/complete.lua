@@ -22,10 +22,11 @@ for i = 2, #ARGV, 5 do
     if age == 'remove' then
       redis.call('DEL', jkey)
     else
+      -- A fresh member keeps completions of the same millisecond in finish order.
+      -- The stale token stays: only an active job's token is ever honoured.
       local done = member(id)
       redis.call('ZADD', K.completed, now, done)
       redis.call('HSET', jkey, 's', 'completed', 'm', done, 'r', result, 'fa', int(now))
-      redis.call('HDEL', jkey, 't', 'lu')
       if count ~= '' then
         local excess = redis.call('ZCARD', K.completed) - tonumber(count)
         if excess > 0 then

@@ -9,22 +9,32 @@ local now = now_ms()
 
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
   local id = string.sub(m, 18)
-  redis.call('ZREM', K.delayed, m)
-  to_waiting(JOB .. id, id)
+  local reason = corrupt_reason(JOB .. id)
+  if reason then
+    quarantine(K.delayed, m, JOB .. id, id, reason, now)
+  else
+    redis.call('ZREM', K.delayed, m)
+    to_waiting(JOB .. id, id)
+  end
 end
 
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)) do
   local id = string.sub(m, 18)
   local jkey = JOB .. id
-  local name, attempt, max_attempts = unpack(redis.call('HMGET', jkey, 'n', 'a', 'ma'))
-  local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = tonumber(attempt), at = now }
-  record_error(jkey, err)
-  local err_json = cjson.encode(err)
-  emit('failed', id, name, attempt, now, { 'e', err_json })
-  if tonumber(attempt) >= tonumber(max_attempts) then
-    bury(jkey, id, name, attempt, now, err_json)
+  local reason = corrupt_reason(jkey)
+  if reason then
+    quarantine(K.active, m, jkey, id, reason, now)
   else
-    retry_at(jkey, id, name, attempt, now, now)
+    local name, attempt, max_attempts = unpack(redis.call('HMGET', jkey, 'n', 'a', 'ma'))
+    local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = tonumber(attempt), at = now }
+    record_error(jkey, err)
+    local err_json = cjson.encode(err)
+    emit('failed', id, name, attempt, now, { 'e', err_json })
+    if tonumber(attempt) >= tonumber(max_attempts) then
+      bury(jkey, id, name, attempt, now, err_json)
+    else
+      retry_at(jkey, id, name, attempt, now, now)
+    end
   end
 end
 
@@ -35,9 +45,12 @@ local lease_until = now + lease_ms
 local popped = redis.call('ZPOPMIN', K.waiting, max)
 for i = 1, #popped, 2 do
   local m = popped[i]
-  do
-    local id = string.sub(m, 18)
-    local jkey = JOB .. id
+  local id = string.sub(m, 18)
+  local jkey = JOB .. id
+  local reason = corrupt_reason(jkey)
+  if reason then
+    quarantine(K.waiting, m, jkey, id, reason, now)
+  else
     local token = tostring(redis.call('INCR', K.token))
     local attempt = redis.call('HINCRBY', jkey, 'a', 1)
     redis.call('ZADD', K.active, lease_until, m)

@@ -95,3 +95,31 @@ local function retry_at(jkey, id, name, attempt, now, run_at)
   if run_at > now then place(jkey, id, 'delayed', run_at) else to_waiting(jkey, id) end
   emit('retrying', id, name, attempt, now, { 'r', int(run_at) })
 end
+
+-- Why a job record cannot be handled (missing, wrong type, garbage fields), or nil when it is sound.
+local function corrupt_reason(jkey)
+  local kind = redis.call('TYPE', jkey)['ok']
+  if kind ~= 'hash' then return kind == 'none' and 'the job hash is missing' or ('the job key holds a ' .. kind) end
+  local name, priority, max_attempts, attempt = unpack(redis.call('HMGET', jkey, 'n', 'pr', 'ma', 'a'))
+  if not name or name == '' then return 'field n (name) is missing' end
+  if not tonumber(priority) then return 'field pr (priority) is not a number' end
+  if not tonumber(max_attempts) then return 'field ma (maxAttempts) is not a number' end
+  if attempt and not string.match(attempt, '^%d+$') then return 'field a (attempt) is not an integer' end
+  return nil
+end
+
+-- Takes a corrupt job out of `index`: dead with the reason when its hash exists, else only the index entry goes.
+-- Either way fetch goes on: one bad record never blocks a queue.
+local function quarantine(index, m, jkey, id, reason, now)
+  redis.call('ZREM', index, m)
+  local err_json = cjson.encode({ name = 'CorruptJobError', message = 'corrupt job record: ' .. reason, attempt = 0, at = now })
+  local name = ''
+  if redis.call('TYPE', jkey)['ok'] == 'hash' then
+    name = redis.call('HGET', jkey, 'n') or ''
+    local dead_m = member(id)
+    redis.call('ZADD', K.dead, now, dead_m)
+    redis.call('HSET', jkey, 's', 'dead', 'm', dead_m, 'fa', int(now), 'a', 0, 'e', '[' .. err_json .. ']')
+    redis.call('HDEL', jkey, 't', 'lu')
+  end
+  emit('dead', id, name, 0, now, { 'e', err_json })
+end
