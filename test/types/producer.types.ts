@@ -36,8 +36,10 @@ export async function validUses(): Promise<void> {
   const handle: JobHandle<{ messageId: string }> = await emails.enqueue('sendEmail', welcome, { delay: 1_000, priority: 5, jobId: 'welcome:ada', attempts: 2 });
   const { messageId }: { messageId: string } = await handle.result({ timeout: 1_000 });
   const words: number = await (await emails.enqueue('countWords', 'one two')).result();
-  // A handler without payload takes `undefined`; `enqueue('ping')` with one argument does not compile yet (see report).
-  await emails.enqueue('ping', undefined);
+  // A handler without payload may be enqueued with the key alone, or with undefined and options.
+  await emails.enqueue('ping');
+  await emails.enqueue('ping', undefined, { delay: 1_000 });
+  await emails.enqueueMany([{ job: 'ping' }]);
   await sampleEmails.enqueue('sendEmail', { to: 'bob@example.com', subject: 'Hi', body: '…' });
 
   const [first, second] = await emails.enqueueMany([

@@ -61,7 +61,7 @@ export class JobsModule extends ConfigurableJobsModule {
 
   private static assemble(base: DynamicModule): DynamicModule {
     const producers = producerProviders(declaredJobClasses());
-    const producerTokens = producers.map((provider) => (provider as { provide: string }).provide);
+    const producerTokens = producers.map((provider) => provider.provide);
     return {
       ...base,
       global: true,

@@ -26,7 +26,7 @@ export class EnqueueService {
 
   async enqueue(
     classRef: HandlerClass,
-    items: ReadonlyArray<{ job: string; payload: unknown; options?: EnqueueOptions }>,
+    items: ReadonlyArray<{ job: string; payload?: unknown; options?: EnqueueOptions }>,
   ): Promise<DriverJobHandle<unknown>[]> {
     const now = Date.now();
     const jobs = items.map((item) => this.prepare(this.definitionOf(classRef, item.job), item.payload, item.options ?? {}, now));

@@ -1,7 +1,7 @@
 import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
 import type { EnqueueService } from './enqueue.service.js';
 import type { JobHandle } from './job-handle.interface.js';
-import type { EnqueueItem, JobKey, JobPayload, JobResult, Producer } from './producer.interface.js';
+import type { EnqueueArgs, EnqueueItem, JobKey, JobResult, Producer } from './producer.interface.js';
 
 /** The `Producer<T>` handed out by `@InjectProducer(T)`. */
 export class JobProducer<T> implements Producer<T> {
@@ -10,11 +10,8 @@ export class JobProducer<T> implements Producer<T> {
     private readonly service: EnqueueService,
   ) {}
 
-  async enqueue<K extends JobKey<T>>(
-    job: K,
-    payload: JobPayload<T, K>,
-    options?: EnqueueOptions,
-  ): Promise<JobHandle<JobResult<T, K>>> {
+  async enqueue<K extends JobKey<T>>(job: K, ...args: EnqueueArgs<T, K>): Promise<JobHandle<JobResult<T, K>>> {
+    const [payload, options] = args as [unknown, EnqueueOptions | undefined];
     const [handle] = await this.service.enqueue(this.classRef, [{ job, payload, options }]);
     return handle as JobHandle<JobResult<T, K>>;
   }
