@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   try {
     const redisVersion = await control.version();
     log(`redis-server ${redisVersion} on ${server.url}; N=${config.n}, ${config.runs} run(s); ${peers.map((peer) => `${peer.name} ${peer.version}`).join(', ')}`);
-    const raw = await runAll(peers, scenarios, { config, redis: server, control }, log);
+    const raw = await runAll(peers, scenarios, { config, redis: { url: server.url, host: '127.0.0.1', port: server.port }, control }, log);
     const results = buildResults(raw, peers, scenarios, config, redisVersion);
     log(`\n${renderTable(results)}\n`);
     for (const file of await writeResults(results, config.resultsDir, config.quick ? 'quick' : 'latest')) log(`wrote ${file}`);

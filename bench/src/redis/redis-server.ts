@@ -1,2 +1,8 @@
-// Until @nest-jobs/redis/testing ships startRedisServer, the bench starts its own.
-export { startLocalRedisServer as startRedisServer, type RedisServerHandle } from './local-redis-server.js';
+import { startRedisServer as startHarnessServer, type RedisServerHandle } from '@nest-jobs/redis/testing';
+
+export type { RedisServerHandle };
+
+/** A throwaway redis-server on a free loopback port, persistence off: the same harness the tests use. */
+export function startRedisServer(): Promise<RedisServerHandle> {
+  return startHarnessServer({ args: ['--loglevel', 'warning'] });
+}
