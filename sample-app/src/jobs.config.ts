@@ -1,5 +1,6 @@
-import { MemoryDriver, type QueueDriver } from '@nest-jobs/core';
+import { MemoryDriver, type JobsModuleOptions, type QueueDriver } from '@nest-jobs/core';
 import { RedisDriver } from '@nest-jobs/redis';
+import { intFromEnv } from './common/env.js';
 
 export interface DriverChoice {
   driver: QueueDriver;
@@ -16,6 +17,16 @@ export function driverFromEnv(env: NodeJS.ProcessEnv = process.env): DriverChoic
     driver: new RedisDriver({ url, prefix }),
     description: `redis driver at ${withoutCredentials(url)}, prefix "${prefix ?? 'nj'}"`,
   };
+}
+
+/**
+ * JobsModule tuning from env. `JOBS_LEASE_MS`: how long a fetched job stays
+ * leased without renewal (default 30 000); after a worker crash its jobs run
+ * again once that much time has passed, so tests set it low.
+ */
+export function jobsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<JobsModuleOptions, 'leaseMs'> {
+  if (!env.JOBS_LEASE_MS?.trim()) return {};
+  return { leaseMs: intFromEnv('JOBS_LEASE_MS', 30_000, 100, 3_600_000, env) };
 }
 
 function withoutCredentials(url: string): string {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import { driverFromEnv } from './jobs.config.js';
+import { driverFromEnv, jobsOptionsFromEnv } from './jobs.config.js';
 
 const logger = new Logger('SampleApp');
 
@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const mode = process.env.JOBS_MODE?.trim() || 'all';
   const { driver, description } = driverFromEnv();
   logger.log(`nest-jobs: ${description}, mode ${mode}`);
-  const appModule = AppModule.register({ driver });
+  const appModule = AppModule.register({ driver, ...jobsOptionsFromEnv() });
 
   if (mode === 'worker') {
     const app = await NestFactory.createApplicationContext(appModule, { abortOnError: false });
