@@ -25,9 +25,9 @@ const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(tim
 export function createClient(options: RedisConnectionOptions): { client: AnyClient; owned: boolean } {
   if (options.client) return { client: options.client, owned: false };
   const common: RedisOptions = {
-    // Commands issued in the same tick share one socket write: many concurrent
-    // enqueues or acks cost one round trip, not one each.
-    enableAutoPipelining: true,
+    // No auto-pipelining: with the offline queue off, ioredis 6 throws from a
+    // timer (an uncaught error) when an auto-pipeline flushes while
+    // disconnected. The driver batches by itself (enqueue coalescing, acks).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 2_000,
@@ -38,7 +38,7 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
   if (connection && 'nodes' in connection) {
     const { nodes, ...clusterOptions } = connection;
     return {
-      client: new Cluster(nodes, { ...clusterOptions, enableAutoPipelining: true, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } }),
+      client: new Cluster(nodes, { ...clusterOptions, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } }),
       owned: true,
     };
   }
@@ -51,7 +51,7 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
  * socket with ordinary commands, and need a timeout longer than their block.
  */
 export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyClient {
-  const extra = { enableAutoPipelining: false, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
+  const extra = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
   const duplicate = client instanceof Cluster
     ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...extra } })
     : client.duplicate(extra);
