@@ -52,10 +52,10 @@ for i = 1, #popped, 2 do
     quarantine(K.waiting, m, jkey, id, reason, now)
   else
     local token = tostring(redis.call('INCR', K.token))
-    local attempt = redis.call('HINCRBY', jkey, 'a', 1)
+    local fields = redis.call('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
+    local attempt = tonumber(fields[10]) + 1
     redis.call('ZADD', K.active, lease_until, m)
-    redis.call('HSET', jkey, 's', 'active', 't', token, 'lu', int(lease_until), 'sa', int(now))
-    local fields = redis.call('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg')
+    redis.call('HSET', jkey, 's', 'active', 'a', attempt, 't', token, 'lu', lease_until, 'sa', now)
     emit('active', id, fields[1], attempt, now)
     out[#out + 1] = id
     out[#out + 1] = token

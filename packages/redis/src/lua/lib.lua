@@ -33,9 +33,11 @@ local function member(id)
 end
 
 local function emit(kind, id, name, attempt, at, extra)
-  local fields = { 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', int(at) }
-  if extra then for i = 1, #extra do fields[#fields + 1] = extra[i] end end
-  redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', unpack(fields))
+  if extra then
+    redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', at, extra[1], extra[2])
+  else
+    redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', at)
+  end
 end
 
 -- A paused queue wakes nobody: resume does.
