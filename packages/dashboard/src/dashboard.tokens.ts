@@ -1,0 +1,1 @@
+export const DASHBOARD_OPTIONS = Symbol('nest-jobs:dashboard-options');
