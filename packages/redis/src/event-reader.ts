@@ -1,4 +1,5 @@
 import type { DriverEvent } from '@nest-jobs/core';
+import { Cluster } from 'ioredis';
 import { decodeEvent } from './codec.js';
 import type { AnyClient } from './connection.js';
 import { duplicateForBlocking } from './connection.js';
@@ -11,18 +12,22 @@ const QUEUE_REFRESH_MS = 5_000;
 type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 
 /**
- * Feeds every subscriber with the events of every queue, from each queue's
- * capped stream, starting at the moment of the first subscription (server
- * clock). One blocking reader per queue keeps per-job order and works on
- * Redis Cluster. Reading stops when the last subscriber leaves.
+ * Feeds every subscriber with job events from each queue's capped stream,
+ * starting at the moment of the first subscription (server clock), in order
+ * per queue. Standalone: one blocking XREAD over every known queue (those
+ * this process uses, and those in the queue registry, re-read every 5 s).
+ * Cluster: an XREAD may not span slots, so one blocking reader per queue,
+ * for the queues this process uses. Reading stops with the last subscriber.
  */
 export class EventReader {
   private readonly listeners = new Set<(event: DriverEvent) => void>();
   private readonly cursors = new Map<string, string>();
-  private readonly connections = new Map<string, AnyClient>();
   private readonly loops = new Map<string, Promise<void>>();
+  private readonly connections = new Set<AnyClient>();
+  private readonly cluster: boolean;
   private startId: Promise<string> | undefined;
   private refresh: NodeJS.Timeout | undefined;
+  private generation = 0;
   private closed = false;
 
   constructor(
@@ -30,7 +35,9 @@ export class EventReader {
     private readonly keys: KeySchema,
     private readonly knownQueues: () => Promise<string[]>,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.cluster = client instanceof Cluster;
+  }
 
   subscribe(listener: (event: DriverEvent) => void): () => void {
     this.listeners.add(listener);
@@ -41,15 +48,20 @@ export class EventReader {
     };
   }
 
-  /** A queue this process now uses: read its events too. */
-  addQueue(queue: string): void {
-    if (this.listeners.size === 0 || this.closed || this.loops.has(queue)) return;
-    const loop = this.read(queue).finally(() => {
-      this.loops.delete(queue);
-      // A reader outlived an unsubscribe while a new subscription began: read this queue again.
-      if (this.listeners.size > 0 && this.startId && !this.closed && !this.connections.has(queue)) this.addQueue(queue);
-    });
-    this.loops.set(queue, loop);
+  /** A queue whose events should be read (this process uses it, or the registry lists it). */
+  addQueue(queue: string, local = true): void {
+    if (this.listeners.size === 0 || this.closed || !this.startId || this.cursors.has(queue)) return;
+    if (this.cluster && !local) return;
+    const startId = this.startId;
+    this.cursors.set(queue, '');
+    void startId.then((id) => {
+      if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
+    }, this.onError);
+    const loopKey = this.cluster ? queue : '*';
+    if (!this.loops.has(loopKey)) {
+      const generation = this.generation;
+      this.loops.set(loopKey, this.read(generation, this.cluster ? queue : undefined).finally(() => this.loops.delete(loopKey)));
+    }
   }
 
   async close(): Promise<void> {
@@ -59,10 +71,15 @@ export class EventReader {
   }
 
   private start(): void {
-    this.startId = this.client.time().then(([seconds, micros]) => `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`);
+    this.generation++;
+    this.startId = this.client.time().then(([seconds, micros]) => {
+      // XREAD is exclusive: start just before this millisecond, or an event written in the
+      // same millisecond as the TIME reply (id <ms>-0) would be skipped.
+      return `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-18446744073709551615`;
+    });
     this.startId.catch(() => undefined);
     const discover = (): void => {
-      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue)), this.onError);
+      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue, false)), this.onError);
     };
     discover();
     this.refresh = setInterval(discover, QUEUE_REFRESH_MS);
@@ -70,26 +87,33 @@ export class EventReader {
   }
 
   private stop(): void {
+    this.generation++;
     clearInterval(this.refresh);
     this.refresh = undefined;
     this.startId = undefined;
     this.cursors.clear();
-    for (const connection of this.connections.values()) connection.disconnect();
+    for (const connection of this.connections) connection.disconnect();
     this.connections.clear();
   }
 
-  private async read(queue: string): Promise<void> {
-    const startId = this.startId;
-    if (!startId) return;
+  /** One blocking loop: over one queue (cluster) or every queue with a cursor (standalone). */
+  private async read(generation: number, onlyQueue?: string): Promise<void> {
     const connection = duplicateForBlocking(this.client, BLOCK_MS);
-    this.connections.set(queue, connection);
-    const stream = this.keys.events(queue);
+    this.connections.add(connection);
     try {
-      this.cursors.set(queue, await startId);
-      while (!this.closed && this.listeners.size > 0 && this.connections.get(queue) === connection) {
+      while (!this.closed && this.generation === generation) {
+        const queues = (onlyQueue ? [onlyQueue] : [...this.cursors.keys()]).filter((queue) => this.cursors.get(queue));
+        if (queues.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 200)); // no queue yet: nothing to block on
+          continue;
+        }
         try {
-          const reply = (await connection.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, this.cursors.get(queue)!)) as StreamReply;
-          for (const [, entries] of reply ?? []) {
+          const streams = queues.map((queue) => this.keys.events(queue));
+          const ids = queues.map((queue) => this.cursors.get(queue)!);
+          const reply = (await connection.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...streams, ...ids)) as StreamReply;
+          if (this.generation !== generation) return;
+          for (const [stream, entries] of reply ?? []) {
+            const queue = queues[streams.indexOf(stream)]!;
             for (const [id, fields] of entries) {
               this.cursors.set(queue, id);
               const event = decodeEvent(queue, fields);
@@ -97,12 +121,13 @@ export class EventReader {
             }
           }
         } catch (error) {
-          if (this.closed || this.connections.get(queue) !== connection) return;
+          if (this.closed || this.generation !== generation) return;
           this.onError(error);
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       }
     } finally {
+      this.connections.delete(connection);
       connection.disconnect();
     }
   }

@@ -13,4 +13,4 @@ afterAll(async () => {
 });
 
 // Every script touching keys of more than one slot would fail here with CROSSSLOT.
-describeDriverConformance('RedisDriver on a 3-master Redis Cluster', () => new RedisDriver({ connection: { nodes: cluster!.nodes }, prefix: 'cluster' }), { timeScale: 1.5 });
+describeDriverConformance('RedisDriver on a 3-master Redis Cluster', () => new RedisDriver({ connection: { nodes: cluster!.nodes }, prefix: 'cluster' }), { timeScale: 3 });
