@@ -10,9 +10,9 @@ export function formatJson(value: unknown): string {
   if (value === undefined) return '—';
   let text: string;
   try {
-    text = JSON.stringify(value, null, 2) ?? String(value);
+    text = JSON.stringify(value, null, 2) ?? typeof value;
   } catch {
-    text = String(value);
+    text = `(${typeof value} that cannot be shown as JSON)`;
   }
   return text.length > MAX_JSON_CHARS ? `${text.slice(0, MAX_JSON_CHARS)}\n… (${text.length - MAX_JSON_CHARS} more characters)` : text;
 }

@@ -22,12 +22,14 @@ export class FixtureJobs {
   /** Fails (straight to dead: one try) while `fixtureState.failing`. */
   @Job({ queue: 'mail', attempts: 1 })
   async flaky(payload: { note: string }): Promise<string> {
+    await Promise.resolve();
     if (fixtureState.failing) throw new Error(`flaky failed: ${payload.note}`);
     return 'recovered';
   }
 
   @Job({ name: XSS_SCRIPT, queue: 'mail', attempts: 1 })
   async hostileName(): Promise<void> {
+    await Promise.resolve();
     throw new Error(XSS_IMG);
   }
 
