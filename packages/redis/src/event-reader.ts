@@ -53,8 +53,12 @@ export class EventReader {
     if (this.listeners.size === 0 || this.closed || !this.startId || this.cursors.has(queue)) return;
     if (this.cluster && !local) return;
     const startId = this.startId;
+    // On Cluster, TIME may go to another node over another connection and run after
+    // an event this process writes next: ask the queue's own node, on the connection
+    // the queue's commands use, so the cursor is ordered before them.
+    const cursor = this.cluster ? this.serverTime(this.keys.events(queue)).then(cursorBefore) : startId;
     this.cursors.set(queue, '');
-    void startId.then((id) => {
+    void cursor.then((id) => {
       if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
     }, this.onError);
     const loopKey = this.cluster ? queue : '*';
@@ -72,11 +76,7 @@ export class EventReader {
 
   private start(): void {
     this.generation++;
-    this.startId = this.client.time().then(([seconds, micros]) => {
-      // XREAD is exclusive: start just before this millisecond, or an event written in the
-      // same millisecond as the TIME reply (id <ms>-0) would be skipped.
-      return `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-18446744073709551615`;
-    });
+    this.startId = this.client.time().then(([seconds, micros]) => cursorBefore(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)));
     this.startId.catch(() => undefined);
     const discover = (): void => {
       this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue, false)), this.onError);
@@ -132,6 +132,12 @@ export class EventReader {
     }
   }
 
+  /** Server time (ms) of the node holding `key`. */
+  private async serverTime(key: string): Promise<number> {
+    const [seconds, micros] = (await this.client.eval("return redis.call('TIME')", 1, key)) as [string, string];
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
   private deliver(event: DriverEvent): void {
     for (const listener of [...this.listeners]) {
       try {
@@ -141,4 +147,9 @@ export class EventReader {
       }
     }
   }
+}
+
+/** XREAD is exclusive: start just before this millisecond, or an event written in it (id <ms>-0) is skipped. */
+function cursorBefore(ms: number): string {
+  return `${ms - 1}-18446744073709551615`;
 }
