@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { JobsModule, type JobsModuleOptions } from '@nest-jobs/core';
 import { RedisUnavailableFilter } from './common/redis-unavailable.filter.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         PaymentsModule,
         MaintenanceModule,
         HealthModule,
+        DashboardModule.register(),
       ],
       // Redis down during an enqueue: 503 with the driver's message, not a bare 500.
       providers: [{ provide: APP_FILTER, useClass: RedisUnavailableFilter }],
