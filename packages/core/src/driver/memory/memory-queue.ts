@@ -96,6 +96,11 @@ export class MemoryQueue {
     return this.delayed.peek()?.at;
   }
 
+  /** When the earliest lease runs out: an idle worker wakes then to recover the job. */
+  nextLeaseExpiry(): number | undefined {
+    return this.leases.peek()?.at;
+  }
+
   /** Jobs of a state in the documented listing order (admin use, not the hot path). */
   inState(state: JobState): StoredJob[] {
     const jobs = [...this.byState[state].values()];

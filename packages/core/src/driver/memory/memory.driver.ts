@@ -102,9 +102,11 @@ export class MemoryDriver implements QueueDriver {
       const queue = this.queueStates.get(name);
       if (!queue) continue;
       if (!queue.paused && queue.counts().waiting > 0) return Promise.resolve();
-      const dueAt = queue.nextDueAt();
-      // Sleep no longer than until the earliest delayed job falls due; no timer per delayed job.
-      if (dueAt !== undefined) wait = Math.min(wait, Math.max(0, dueAt - now));
+      // Sleep no longer than until the earliest delayed job falls due or the earliest lease
+      // runs out (a crashed worker's job is then recovered at once); no timer per job.
+      for (const at of [queue.nextDueAt(), queue.nextLeaseExpiry()]) {
+        if (at !== undefined) wait = Math.min(wait, Math.max(0, at - now));
+      }
     }
     return this.wakeups.wait(queues, wait, signal);
   }

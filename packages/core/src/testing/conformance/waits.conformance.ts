@@ -37,6 +37,13 @@ export function waitConformance(f: Fixture): void {
       expect(await f.fetch()).toHaveLength(1);
     });
 
+    it('wakes when a lease runs out, so a crashed worker\'s job is recovered without delay', async () => {
+      await f.add({ maxAttempts: 2 });
+      await f.fetch(1, f.ms(300));
+      expect(await timedWait([f.queue], f.ms(5_000))).toBeLessThan(f.ms(1_500));
+      expect((await f.fetch())[0]?.attempt).toBe(2);
+    });
+
     it('wakes on a released lease and on a manual retry', async () => {
       const [id] = await f.add();
       const [leased] = await f.fetch();
