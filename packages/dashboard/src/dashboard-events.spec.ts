@@ -3,7 +3,11 @@ import { get as httpGet } from 'node:http';
 import { BASIC, DEMO_AUTH, bootDashboardApp, type DashboardSpecApp } from './spec-support/boot-dashboard.js';
 
 let booted: DashboardSpecApp;
-afterEach(async () => booted.app.close());
+let closed = false;
+afterEach(async () => {
+  if (!closed) await booted.app.close();
+  closed = false;
+});
 
 /** Reads the event stream until `predicate` matches what arrived. */
 function readStream(url: string, predicate: (text: string) => boolean): Promise<string> {
@@ -34,5 +38,22 @@ describe('dashboard event stream', () => {
     expect(text).toMatch(/^200 text\/event-stream/);
     expect(text).toContain('event: jobs');
     expect(text).toMatch(/data: \{"count":\d+,"types":\[[^\]]*"completed"/);
+  });
+
+  it('ends open streams when the app shuts down, so a dashboard tab cannot hold the server open', async () => {
+    booted = await bootDashboardApp({ path: '/jobs', auth: DEMO_AUTH });
+    const ended = new Promise<void>((resolve) => {
+      httpGet(`${booted.url}/jobs/events`, { headers: { Authorization: BASIC }, agent: false }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    const closing = booted.app.close();
+    closed = true;
+    await ended;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await closing;
   });
 });

@@ -7,6 +7,7 @@ import { DashboardPagesController } from './controllers/pages.controller.js';
 import { DashboardActionGuard } from './csrf/dashboard-action.guard.js';
 import type { JobsDashboardOptions } from './dashboard-options.interface.js';
 import { DASHBOARD_OPTIONS } from './dashboard.tokens.js';
+import { LiveStreams } from './live/live-streams.js';
 import { ThroughputTracker } from './live/throughput.tracker.js';
 import { mountController } from './mount-controller.js';
 import { resolveDashboardOptions } from './resolve-options.js';
@@ -35,6 +36,7 @@ export class JobsDashboardModule {
       providers: [
         { provide: DASHBOARD_OPTIONS, useValue: resolved },
         ThroughputTracker,
+        LiveStreams,
         PageRenderer,
         DashboardActionGuard,
       ],

@@ -1,18 +1,18 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res, Sse } from '@nestjs/common';
-import { JobEvents } from '@nest-jobs/core';
 import type { Observable } from 'rxjs';
 import { readAsset } from '../assets.js';
 import { setSecurityHeaders, type DashboardResponse } from '../http/http-response.js';
-import { eventBatches, type SseMessage } from '../live/event-batches.js';
+import type { SseMessage } from '../live/event-batches.js';
+import { LiveStreams } from '../live/live-streams.js';
 
 /** Live updates as Server-Sent Events, and the page's own script and stylesheet. */
 @Controller()
 export class DashboardLiveController {
-  constructor(@Inject(JobEvents) private readonly events: JobEvents) {}
+  constructor(@Inject(LiveStreams) private readonly streams: LiveStreams) {}
 
   @Sse('events')
   stream(): Observable<SseMessage> {
-    return eventBatches(this.events.events$);
+    return this.streams.open();
   }
 
   @Get('assets/:file')
