@@ -2,6 +2,7 @@ import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import type { JobOptions } from '../interfaces/job-options.interface.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../serialization/json.js';
 import { messages } from '../registry/jobs.messages.js';
+import { isValidQueueName } from '../registry/option-validators.js';
 import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
 
 const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];
@@ -22,7 +23,7 @@ export class JobsConfig {
       throw new JobsConfigurationError(messages.missingDriver());
     }
     this.mode = resolveMode(options.mode, env.JOBS_MODE);
-    this.queues = options.queues ?? parseQueueList(env.JOBS_QUEUES);
+    this.queues = checkQueues(options.queues, 'JobsModule.forRoot: queues') ?? checkQueues(parseQueueList(env.JOBS_QUEUES), 'JOBS_QUEUES');
     this.defaults = options.defaults ?? {};
     this.shutdownTimeout = positive('shutdownTimeout', options.shutdownTimeout, 10_000, 0);
     this.maxPayloadBytes = positive('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1);
@@ -44,6 +45,14 @@ function resolveMode(option: JobsMode | undefined, fromEnv: string | undefined):
   const mode = fromEnv.trim().toLowerCase() as JobsMode;
   if (!MODES.includes(mode)) throw new JobsConfigurationError(messages.badMode('JOBS_MODE', fromEnv));
   return mode;
+}
+
+/** Queue names end up in Redis hash tags: refuse at bootstrap what would break one. */
+function checkQueues(queues: readonly string[] | undefined, source: string): readonly string[] | undefined {
+  if (queues === undefined) return undefined;
+  const bad: unknown = Array.isArray(queues) ? (queues as readonly unknown[]).find((queue) => !isValidQueueName(queue)) : queues;
+  if (bad !== undefined) throw new JobsConfigurationError(messages.badQueueList(source, bad));
+  return queues;
 }
 
 function parseQueueList(value: string | undefined): string[] | undefined {

@@ -15,7 +15,8 @@ export class JobRegistry {
     for (const definition of definitions) {
       const existing = this.byName.get(definition.name) ?? pending.get(definition.name);
       if (existing) {
-        const kind = definition.kind === 'job' && existing.kind === 'job' ? 'job' : 'job/schedule';
+        const jobs = [definition, existing].filter((item) => item.kind === 'job').length;
+        const kind = jobs === 2 ? 'job' : jobs === 0 ? 'schedule' : 'job/schedule';
         throw new JobsConfigurationError(messages.duplicateName(kind, definition.name, existing.handler, definition.handler));
       }
       pending.set(definition.name, definition);

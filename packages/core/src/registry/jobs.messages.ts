@@ -22,6 +22,8 @@ export const messages = {
     `Schedule "${handler}": @Every interval must be a whole number of ms ≥ 1000 or a duration like "30s", "5m", "1h" (got ${show(got)}).`,
   badQueueName: (subject: string, queue: unknown) =>
     `${subject}: queue name must be 1–100 characters without "{", "}", whitespace or control characters (got ${show(queue)}).`,
+  badQueueList: (source: string, queue: unknown) =>
+    `${source} must be queue names of 1–100 characters without "{", "}", whitespace or control characters (got ${show(queue)}).`,
   unknownJob: (className: string, key: string) =>
     `Producer<${className}>: "${key}" is not a @Job method of ${className}. Decorate ${className}.${key} with @Job(), and make sure ${className} is a provider of a module of this application.`,
   scheduleNotJob: (handler: string) =>

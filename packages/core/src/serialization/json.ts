@@ -30,6 +30,9 @@ function dropProtoKeys(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
+/** Objects JSON.stringify turns into `{}`, silently losing their content. */
+const LOSSY_TYPES: ReadonlyArray<abstract new (...args: never[]) => object> = [Map, Set, WeakMap, WeakSet, RegExp, Error, Promise];
+
 function assertJsonSafe(value: unknown, what: string, path: string, seen: Set<object>): void {
   switch (typeof value) {
     case 'bigint':
@@ -49,6 +52,8 @@ function assertJsonSafe(value: unknown, what: string, path: string, seen: Set<ob
   if (value === null) return;
   if (seen.has(value)) throw refuse(what, path, 'a circular reference');
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return;
+  const lossy = LOSSY_TYPES.find((type) => value instanceof type);
+  if (lossy) throw refuse(what, path, `a ${lossy.name} (JSON would store it as {}; convert it to an array or object)`);
   seen.add(value);
   if (Array.isArray(value)) {
     value.forEach((item, index) => assertJsonSafe(item, what, `${path}[${index}]`, seen));

@@ -9,7 +9,7 @@ import { expectSentinelsIntact, queueSentinels } from '../support/sentinels.js';
 // Cases bootstrap-validation.spec.ts does not already cover. Class names are unique per process.
 @Injectable() class NightlyA { @Cron('0 2 * * *', { name: 'nightly' }) run(): void {} }
 @Injectable() class NightlyB { @Every('1h', { name: 'nightly' }) run(): void {} }
-@Injectable() class JobAndScheduleClash { @Job({ name: 'NightlyA.run' }) send(): void {} }
+@Injectable() class JobAndScheduleClash { @Job({ name: 'nightly' }) send(): void {} }
 @Injectable() class CloseBraceQueue { @Job({ queue: 'mail}' }) send(): void {} }
 @Injectable() class OpenBraceQueue { @Job({ queue: '{mail' }) send(): void {} }
 @Injectable() class LongQueue { @Job({ queue: 'q'.repeat(101) }) send(): void {} }
@@ -24,8 +24,10 @@ import { expectSentinelsIntact, queueSentinels } from '../support/sentinels.js';
 @Injectable() class InfiniteBackoff { @Job({ backoff: { type: 'fixed', delay: Infinity } }) send(): void {} }
 @Injectable() class PlainJobs { @Job() send(): void {} }
 
+// Top level, so the server outlives every afterAll of the describe below.
+const server = useRedisServer();
+
 describe('bad configuration fails bootstrap naming the culprit, and queued jobs survive it', () => {
-  const server = useRedisServer();
   let observer: RedisDriver;
   let sentinels: string[];
   const prefix = uniquePrefix('config');
@@ -43,14 +45,19 @@ describe('bad configuration fails bootstrap naming the culprit, and queued jobs 
   });
   afterAll(async () => {
     await expectSentinelsIntact(observer, 'default', sentinels);
-    await observer.close();
+    await Promise.all([observer, ...drivers].map((driver) => driver.close()));
   });
 
-  const onRedis = (): Partial<JobsModuleOptions> => ({ driver: new RedisDriver({ url: server().url, prefix }) });
+  const drivers: RedisDriver[] = [];
+  /** A fresh driver per boot; a failed bootstrap leaves it to us to close. */
+  const onRedis = (): Partial<JobsModuleOptions> => {
+    drivers.push(new RedisDriver({ url: server().url, prefix }));
+    return { driver: drivers.at(-1)! };
+  };
 
   it.each<[string, Type[], string]>([
     ['two schedules with one name', [NightlyA, NightlyB], 'Duplicate schedule name "nightly": declared by "NightlyA.run" and "NightlyB.run"'],
-    ['a job named like a schedule', [NightlyA, JobAndScheduleClash], '"NightlyA.run" and "JobAndScheduleClash.send"'],
+    ['a job named like a schedule', [NightlyA, JobAndScheduleClash], 'Duplicate job/schedule name "nightly": declared by "NightlyA.run" and "JobAndScheduleClash.send"'],
     ['a queue name with "}"', [CloseBraceQueue], 'Job "CloseBraceQueue.send": queue name must be 1–100 characters without "{", "}"'],
     ['a queue name with "{"', [OpenBraceQueue], 'Job "OpenBraceQueue.send": queue name must be'],
     ['a queue name of 101 characters', [LongQueue], 'Job "LongQueue.send": queue name must be 1–100 characters'],
@@ -89,7 +96,7 @@ describe('bad configuration fails bootstrap naming the culprit, and queued jobs 
     expect(error.message).toContain('"{mail}"');
   });
 
-  it('JOBS_MODE=" Worker " is read leniently, JOBS_MODE=workers is refused naming the variable', async () => {
+  it('JOBS_MODE=workers (a near miss) is refused naming the variable', async () => {
     process.env.JOBS_MODE = 'workers';
     const error = await bootstrapError([PlainJobs], onRedis());
     expect(error.message).toBe('JOBS_MODE must be one of "all", "worker", "producer" (got "workers").');
