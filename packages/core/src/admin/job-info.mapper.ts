@@ -1,5 +1,5 @@
 import type { JobRecord } from '../driver/job-record.js';
-import { fromJson } from '../serialization/json.js';
+import { fromJsonOrRaw } from '../serialization/json.js';
 import type { JobInfo } from './job-info.interface.js';
 
 export function toJobInfo(record: JobRecord): JobInfo {
@@ -8,7 +8,7 @@ export function toJobInfo(record: JobRecord): JobInfo {
     queue: record.queue,
     name: record.name,
     state: record.state,
-    payload: parseLenient(record.payload),
+    payload: fromJsonOrRaw(record.payload),
     priority: record.priority,
     attempt: record.attempt,
     maxAttempts: record.maxAttempts,
@@ -16,19 +16,10 @@ export function toJobInfo(record: JobRecord): JobInfo {
     runAt: new Date(record.runAt),
     errors: record.errors,
   };
-  if (record.result !== undefined) info.result = parseLenient(record.result);
-  if (record.progress !== undefined) info.progress = parseLenient(record.progress);
+  if (record.result !== undefined) info.result = fromJsonOrRaw(record.result);
+  if (record.progress !== undefined) info.progress = fromJsonOrRaw(record.progress);
   if (record.startedAt !== undefined) info.startedAt = new Date(record.startedAt);
   if (record.finishedAt !== undefined) info.finishedAt = new Date(record.finishedAt);
   if (record.scheduledFor !== undefined) info.scheduledFor = new Date(record.scheduledFor);
   return info;
-}
-
-/** Operators must be able to look at a corrupt record: show its raw text instead of throwing. */
-function parseLenient(text: string): unknown {
-  try {
-    return fromJson(text);
-  } catch {
-    return text;
-  }
 }

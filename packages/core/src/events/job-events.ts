@@ -4,7 +4,7 @@ import type { DriverEvent } from '../driver/driver-event.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { JOBS_DRIVER } from '../module/jobs.tokens.js';
-import { fromJson } from '../serialization/json.js';
+import { fromJsonOrRaw } from '../serialization/json.js';
 
 /** Job state changes from every process on the same driver, as an rxjs stream. */
 @Injectable()
@@ -39,19 +39,11 @@ function toJobEvent(event: DriverEvent): JobEvent {
     at: new Date(event.at),
   };
   if (event.data !== undefined) {
-    const value = safeParse(event.data);
+    const value = fromJsonOrRaw(event.data);
     if (event.type === 'completed') jobEvent.result = value;
     else jobEvent.progress = value;
   }
   if (event.error) jobEvent.error = event.error;
   if (event.runAt !== undefined) jobEvent.runAt = new Date(event.runAt);
   return jobEvent;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return fromJson(text);
-  } catch {
-    return text;
-  }
 }

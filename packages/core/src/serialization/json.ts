@@ -26,6 +26,18 @@ export function fromJson<T = unknown>(text: string): T {
   return JSON.parse(text, dropProtoKeys) as T;
 }
 
+/**
+ * Parses JSON text, or returns the text itself when it is not JSON: operators
+ * and event listeners must still see a corrupt record instead of an exception.
+ */
+export function fromJsonOrRaw(text: string): unknown {
+  try {
+    return fromJson(text);
+  } catch {
+    return text;
+  }
+}
+
 function dropProtoKeys(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
