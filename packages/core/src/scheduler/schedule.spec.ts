@@ -49,39 +49,7 @@ describe('@Every ticks', () => {
   });
 });
 
-describe('cron ticks across DST', () => {
-  it('fires a daily 02:30 once on the Berlin spring-forward day, at 03:30 local (the gap hour maps forward)', () => {
-    const spec: ScheduleSpec = { kind: 'cron', expression: '30 2 * * *', timezone: 'Europe/Berlin' };
-    expect(ticks(spec, '2026-03-28T00:00:00Z', 3)).toEqual([
-      '2026-03-28T01:30:00.000Z', // 02:30 CET
-      '2026-03-29T01:30:00.000Z', // 02:30 does not exist: 03:30 CEST
-      '2026-03-30T00:30:00.000Z', // 02:30 CEST
-    ]);
-  });
-
-  it('fires a daily 01:30 once on the New York fall-back day although 01:30 happens twice', () => {
-    const spec: ScheduleSpec = { kind: 'cron', expression: '30 1 * * *', timezone: 'America/New_York' };
-    const fired = ticks(spec, '2026-10-31T12:00:00Z', 3);
-    expect(fired[0]).toBe('2026-11-01T05:30:00.000Z'); // first 01:30 (EDT)
-    expect(fired[1]).toBe('2026-11-02T06:30:00.000Z'); // next day, EST: the repeated 01:30 EST was not fired
-  });
-
-  it('keeps hourly ticks one real hour apart through the New York fall-back', () => {
-    const spec: ScheduleSpec = { kind: 'cron', expression: '0 * * * *', timezone: 'America/New_York' };
-    const fired = ticks(spec, '2026-11-01T03:30:00Z', 5).map(at);
-    const gaps = fired.slice(1).map((value, index) => value - fired[index]!);
-    expect(new Set(gaps)).toEqual(new Set([3_600_000]));
-  });
-
-  it('runs every 15 minutes in Lord Howe (30-minute DST shift) without duplicate instants', () => {
-    const spec: ScheduleSpec = { kind: 'cron', expression: '*/15 * * * *', timezone: 'Australia/Lord_Howe' };
-    // Lord Howe falls back 30 minutes at 02:00 local on 2026-04-05 (15:00Z on the 4th).
-    const fired = ticks(spec, '2026-04-04T14:00:00Z', 12);
-    expect(new Set(fired).size).toBe(fired.length);
-    const sorted = [...fired].sort();
-    expect(sorted).toEqual(fired);
-  });
-
+describe('cron ticks (DST days: schedule-dst.spec.ts)', () => {
   it('previousTick includes an exact hit and steps back otherwise', () => {
     const spec: ScheduleSpec = { kind: 'cron', expression: '0 2 * * *', timezone: 'UTC' };
     expect(iso(previousTick(spec, at('2026-05-05T02:00:00Z')))).toBe('2026-05-05T02:00:00.000Z');
