@@ -4,14 +4,6 @@ import { cronProblem, isKnownTimezone, nextTick, parseInterval, previousTick, ty
 const at = (iso: string): number => new Date(iso).getTime();
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Ticks strictly after `from`, up to `count`. */
-function ticks(spec: ScheduleSpec, from: string, count: number): string[] {
-  const out: string[] = [];
-  let cursor = at(from);
-  for (let i = 0; i < count; i++) out.push(iso((cursor = nextTick(spec, cursor))));
-  return out;
-}
-
 describe('parseInterval', () => {
   it('reads ms numbers and unit strings, including compound ones', () => {
     expect(parseInterval(60_000)).toBe(60_000);
