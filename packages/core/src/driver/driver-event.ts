@@ -7,7 +7,9 @@ export type JobEventType =
   | 'completed'
   | 'retrying'
   | 'failed'
-  | 'dead';
+  | 'dead'
+  /** A schedule tick not enqueued because the previous run is unfinished (`overlap: false`); `id` is the tick's job id. */
+  | 'skipped';
 
 /**
  * A state change as a driver reports it, to every process connected to it.

@@ -143,7 +143,8 @@ export interface QueueDriver {
    * Enqueues a schedule tick at most once per (schedule, tickAt), atomically:
    * `duplicate` if that tick or a later one was already enqueued (even if its
    * job is gone), `paused` if the schedule is paused, `overlap` if
-   * `overlap` is false and the previous tick's job is still waiting, delayed or active.
+   * `overlap` is false and the previous tick's job is still waiting, delayed or active
+   * (then a `skipped` event carries the skipped tick's job id).
    */
   enqueueTick(request: TickRequest): Promise<TickOutcome>;
   /** States of the given schedules, by name; a schedule never ticked nor paused is absent. */

@@ -2,7 +2,7 @@
 -- not while paused, not while the previous run is unfinished when overlap is off.
 -- KEYS: the queue keys (see lib.lua), then [11] the schedule's state hash (same hash tag).
 -- ARGV: [1] job prefix, [2] tickAt ms, [3] overlap '1'|'0', then the job as in enqueue.lua ARGV[2..9]
--- Returns 'enqueued' | 'duplicate' | 'paused' | 'overlap'.
+-- Returns 'enqueued' | 'duplicate' | 'paused' | 'overlap' (and emits 'skipped' for the tick's job id).
 local skey = KEYS[11]
 local tick_at = tonumber(ARGV[2])
 local paused, last_tick, last_job = unpack(redis.call('HMGET', skey, 'paused', 'lastTickAt', 'lastJobId'))
@@ -11,7 +11,10 @@ if last_tick and tick_at <= tonumber(last_tick) then return 'duplicate' end
 redis.call('HSET', skey, 'lastTickAt', ARGV[2])
 if ARGV[3] == '0' and last_job then
   local state = redis.call('HGET', JOB .. last_job, 's')
-  if state == 'waiting' or state == 'delayed' or state == 'active' then return 'overlap' end
+  if state == 'waiting' or state == 'delayed' or state == 'active' then
+    emit('skipped', ARGV[4], ARGV[5], 0, now_ms())
+    return 'overlap'
+  end
 end
 local id = ARGV[4]
 local jkey = JOB .. id

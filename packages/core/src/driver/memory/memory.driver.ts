@@ -172,10 +172,15 @@ export class MemoryDriver implements QueueDriver {
   }
 
   enqueueTick(request: TickRequest): Promise<TickOutcome> {
-    return Promise.resolve(this.schedules.tick(request, {
+    const outcome = this.schedules.tick(request, {
       isUnfinished: (queue, id) => UNFINISHED.has(this.queueStates.get(queue)?.get(id)?.state ?? 'completed'),
       enqueue: ({ job }) => this.enqueueOne(job).created,
-    }));
+    });
+    if (outcome === 'overlap') {
+      const { job } = request;
+      this.events.emit({ type: 'skipped', queue: job.queue, name: job.name, id: job.id, attempt: 0, at: this.now() });
+    }
+    return Promise.resolve(outcome);
   }
 
   scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TickRequest } from '../../driver/queue-driver.interface.js';
-import type { Fixture } from './fixture.js';
+import { until, type Fixture } from './fixture.js';
 
 export function scheduleConformance(f: Fixture): void {
   const tick = (schedule: string, tickAt: number, overlap = true): TickRequest => ({
@@ -54,6 +54,10 @@ export function scheduleConformance(f: Fixture): void {
       expect(await f.driver.scheduleStates([{ name, queue: f.queue }])).toEqual({ [name]: { paused: false, lastTickAt: 2_000, lastJobId: `cron:${name}:1000` } });
       expect(await f.driver.getJob(f.queue, `cron:${name}:2000`)).toBeNull();
       expect(await f.driver.enqueueTick(tick(name, 2_000, false))).toBe('duplicate');
+      await until(() => f.events.some((event) => event.type === 'skipped'), f.ms(3_000), 'the skipped event');
+      expect(f.events.filter((event) => event.type === 'skipped')).toEqual([
+        expect.objectContaining({ type: 'skipped', queue: f.queue, name, id: `cron:${name}:2000`, attempt: 0 }),
+      ]);
       await f.driver.complete(f.queue, [{ id: leased!.id, token: leased!.token, result: 'null' }]);
       expect(await f.driver.enqueueTick(tick(name, 3_000, false))).toBe('enqueued');
       expect(await f.driver.enqueueTick(tick(name, 4_000, true))).toBe('enqueued');
