@@ -37,7 +37,10 @@ export interface ScheduleInfo {
   timezone?: string;
   paused: boolean;
   nextRunAt: Date;
+  /** Tick of the last run this schedule enqueued. */
   lastRunAt?: Date;
-  /** State of the last tick's job, `missing` when it was removed. */
+  /** Outcome so far of that run: its job's state, `missing` once removed (e.g. `removeOnComplete`). */
   lastRunState?: JobState | 'missing';
+  /** A later tick skipped because that run was unfinished (`overlap: false`). */
+  lastSkippedAt?: Date;
 }

@@ -10,7 +10,7 @@ import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { messages } from '../registry/jobs.messages.js';
 import { nextTick } from '../scheduler/schedule.js';
-import { tickJob } from '../scheduler/tick-job.js';
+import { tickJob, tickOfJobId } from '../scheduler/tick-job.js';
 import type { JobInfo, QueueInfo, ScheduleInfo } from './job-info.interface.js';
 import { toJobInfo } from './job-info.mapper.js';
 
@@ -83,9 +83,14 @@ export class JobsAdmin {
         };
         if (spec.kind === 'cron') Object.assign(info, { expression: spec.expression, timezone: spec.timezone });
         else info.every = spec.everyMs;
-        if (state?.lastTickAt !== undefined) info.lastRunAt = new Date(state.lastTickAt);
         if (state?.lastJobId !== undefined) {
-          info.lastRunState = (await this.driver.getJob(definition.queue, state.lastJobId))?.state ?? 'missing';
+          const lastRun = await this.driver.getJob(definition.queue, state.lastJobId);
+          const lastRunAt = lastRun?.scheduledFor ?? tickOfJobId(state.lastJobId);
+          if (lastRunAt !== undefined) info.lastRunAt = new Date(lastRunAt);
+          info.lastRunState = lastRun?.state ?? 'missing';
+        }
+        if (state?.lastTickAt !== undefined && state.lastTickAt !== info.lastRunAt?.getTime()) {
+          info.lastSkippedAt = new Date(state.lastTickAt);
         }
         return info;
       }),

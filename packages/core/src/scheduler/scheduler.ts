@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { QueueDriver, TickOutcome } from '../driver/queue-driver.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_DRIVER } from '../module/jobs.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
@@ -56,21 +56,22 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
       const schedule = definition.schedule!;
       const lastTickAt = states[definition.name]?.lastTickAt;
       if (schedule.catchUp !== 'last' || lastTickAt === undefined) continue;
-      const missed = previousTick(schedule.spec, now);
-      if (missed > lastTickAt && now - missed <= schedule.catchUpWindow) {
-        this.logger.log(`Catching up ${definition.name}: tick ${new Date(missed).toISOString()} was missed`);
-        await this.fire(definition, missed);
+      const missed = this.tickOrUndefined(definition, () => previousTick(schedule.spec, now));
+      if (missed === undefined || missed <= lastTickAt || now - missed > schedule.catchUpWindow) continue;
+      if ((await this.fire(definition, missed)) === 'enqueued') {
+        this.logger.log(`Caught up ${definition.name}: tick ${new Date(missed).toISOString()} was missed while no scheduler ran`);
       }
     }
   }
 
   private arm(definition: JobDefinition, after: number): void {
     if (this.stopped) return;
-    const tickAt = nextTick(definition.schedule!.spec, after);
+    const tickAt = this.tickOrUndefined(definition, () => nextTick(definition.schedule!.spec, after));
+    if (tickAt === undefined) return;
     const wait = tickAt - this.now();
     const timer = setTimeout(() => {
       if (wait > MAX_TIMER_MS) return this.arm(definition, after);
-      const task = this.fire(definition, tickAt).finally(() => this.pending.delete(task));
+      const task = this.fire(definition, tickAt).then(() => undefined).finally(() => this.pending.delete(task));
       this.pending.add(task);
       // After a stall (suspended process, blocked loop) skip straight to the next future tick: no bursts.
       this.arm(definition, Math.max(tickAt, this.now()));
@@ -79,7 +80,17 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     this.timers.set(definition.name, timer);
   }
 
-  private async fire(definition: JobDefinition, tickAt: number): Promise<void> {
+  /** A tick computation that failed is logged and stops that schedule, never the process. */
+  private tickOrUndefined(definition: JobDefinition, compute: () => number): number | undefined {
+    try {
+      return compute();
+    } catch (error) {
+      this.logger.error(`${definition.name}: cannot compute its next tick, the schedule stops: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  private async fire(definition: JobDefinition, tickAt: number): Promise<TickOutcome | undefined> {
     try {
       const outcome = await this.driver.enqueueTick({
         schedule: definition.name,
@@ -90,8 +101,10 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
       if (outcome === 'overlap') {
         this.logger.warn(`${definition.name}: tick ${new Date(tickAt).toISOString()} skipped, the previous run is unfinished`);
       }
+      return outcome;
     } catch (error) {
       this.logger.error(`${definition.name}: could not enqueue tick ${new Date(tickAt).toISOString()}: ${String(error)}`);
+      return undefined;
     }
   }
 }
