@@ -41,6 +41,8 @@ export class RedisDriver implements QueueDriver {
   private readonly knownQueues = new Set<string>();
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
+  /** Apps using this driver (each opened it once): connections close with the last one. */
+  private users = 0;
   private closed = false;
 
   constructor(options: RedisDriverOptions = {}) {
@@ -60,20 +62,27 @@ export class RedisDriver implements QueueDriver {
     this.client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
 
-  open(): Promise<void> {
+  async open(): Promise<void> {
+    if (this.closed) throw new Error(`RedisDriver (${this.target}): open() after the last close(); create a new driver`);
+    await this.connect();
+    this.users++;
+  }
+
+  async close(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0 || this.closed) return;
+    this.closed = true;
+    await Promise.all([this.waiter.close(), this.reader.close()]);
+    if (this.owned) await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private connect(): Promise<void> {
     this.opening ??= (async () => {
       if (this.client.status === 'wait') await this.client.connect().catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
       await checkServer(this.client, this.logger, this.target);
     })();
     this.opening.catch(() => (this.opening = undefined));
     return this.opening;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all([this.waiter.close(), this.reader.close()]);
-    if (this.owned) await this.client.quit().catch(() => this.client.disconnect());
   }
 
   async registerQueues(queues: string[]): Promise<void> {
@@ -258,7 +267,7 @@ export class RedisDriver implements QueueDriver {
 
   /** Lets the driver be used without calling open() first (JobsModule calls it). */
   private async ensureOpen(): Promise<void> {
-    if (this.client.status === 'wait') await this.open();
+    if (this.client.status === 'wait') await this.connect();
   }
 
   private queueArgs(queue: string): string[] {

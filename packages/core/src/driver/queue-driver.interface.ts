@@ -94,9 +94,15 @@ export interface QueueDriver {
   /** Short name for logs, e.g. `memory` or `redis`. */
   readonly kind: string;
 
-  /** Connects and checks the backend. Idempotent. */
+  /**
+   * Connects and checks the backend. Each app calls it once (JobsModule does)
+   * and pairs it with one `close()`, so one driver can serve several apps.
+   */
   open(): Promise<void>;
-  /** Stops blocking waits and event delivery, releases connections. Idempotent. */
+  /**
+   * Undoes one `open()`. The last one (or a close of a driver never opened)
+   * stops blocking waits and event delivery and releases connections; more calls do nothing.
+   */
   close(): Promise<void>;
 
   /** Makes queues known to `queues()` even while empty. */

@@ -36,7 +36,6 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!this.config.runsWorkers) return;
     const schedules = this.registry.schedules();
     if (schedules.length === 0) return;
-    await this.driver.open();
     await this.catchUp(schedules);
     for (const definition of schedules) this.arm(definition, this.now());
   }

@@ -49,7 +49,6 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.driver.open();
     await this.driver.registerQueues(this.registry.queues());
     if (!this.config.runsWorkers) return;
     const wanted = this.config.queues ?? this.registry.queues();

@@ -27,6 +27,10 @@ export class MemoryEventBus {
     return () => void this.listeners.delete(subscription);
   }
 
+  reopen(): void {
+    this.closed = false;
+  }
+
   close(): void {
     this.closed = true;
     this.listeners.clear();

@@ -29,6 +29,10 @@ export class MemoryWakeups {
     for (const waiter of [...this.waiters]) if (waiter.queues.has(queue)) waiter.wake();
   }
 
+  reopen(): void {
+    this.closed = false;
+  }
+
   close(): void {
     this.closed = true;
     for (const waiter of [...this.waiters]) waiter.wake();

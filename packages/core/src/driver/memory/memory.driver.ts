@@ -35,6 +35,9 @@ export class MemoryDriver implements QueueDriver {
   private readonly wakeups = new MemoryWakeups();
   private readonly lifecycle: MemoryLifecycle;
   private readonly now: () => number;
+  /** Apps currently using this driver: one shared by several apps in a process (tests of a cluster) closes with the last. */
+  private users = 0;
+  private closed = false;
 
   constructor(options: MemoryDriverOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -42,10 +45,20 @@ export class MemoryDriver implements QueueDriver {
   }
 
   open(): Promise<void> {
+    this.users++;
+    if (this.closed) {
+      // The jobs outlive a close: an app started again on this driver finds them, like a restart on Redis.
+      this.closed = false;
+      this.wakeups.reopen();
+      this.events.reopen();
+    }
     return Promise.resolve();
   }
 
   close(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0 || this.closed) return Promise.resolve();
+    this.closed = true;
     this.wakeups.close();
     this.events.close();
     return Promise.resolve();
@@ -61,6 +74,8 @@ export class MemoryDriver implements QueueDriver {
   }
 
   fetch(queueName: string, options: FetchOptions): Promise<LeasedJob[]> {
+    // A closed driver wakes waiters at once: fetching on would spin a worker, so say why instead.
+    if (this.closed) return Promise.reject(new Error(`MemoryDriver: fetch from "${queueName}" after close(); open() it again first`));
     const queue = this.queue(queueName);
     const now = this.now();
     this.lifecycle.housekeep(queue, now);
