@@ -1,23 +1,35 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const WORKER = fileURLToPath(new URL('../fixtures/chaos-worker.js', import.meta.url));
-
-/** One chaos-worker child process; `stop` always reaps it. */
+/**
+ * One worker child process running a fixture of ../fixtures (chaos-worker by
+ * default), which prints "<fixture> ready <pid>" once booted; `stop` always reaps it.
+ */
 export class WorkerProcess {
   private readonly child: ChildProcess;
   private text = '';
   readonly exited: Promise<void>;
+  /** Epoch ms at which the process exited; undefined while it runs. */
+  exitedAt: number | undefined;
 
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--enable-source-maps', WORKER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(env: Record<string, string>, private readonly fixture = 'chaos-worker') {
+    const script = fileURLToPath(new URL(`../fixtures/${fixture}.js`, import.meta.url));
+    this.child = spawn(process.execPath, ['--enable-source-maps', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => this.child.once('exit', () => {
+      this.exitedAt = Date.now();
+      resolve();
+    }));
   }
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** How the process ended: its exit code, or the signal that ended it; undefined while it runs. */
+  get exitStatus(): number | NodeJS.Signals | undefined {
+    return this.child.exitCode ?? this.child.signalCode ?? undefined;
   }
 
   get output(): string {
@@ -26,9 +38,9 @@ export class WorkerProcess {
 
   async ready(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.text.includes('chaos-worker ready')) {
-      if (this.child.exitCode !== null) throw new Error(`chaos-worker exited: ${this.text}`);
-      if (Date.now() > deadline) throw new Error(`chaos-worker not ready in ${timeoutMs} ms: ${this.text}`);
+    while (!this.text.includes(`${this.fixture} ready`)) {
+      if (this.child.exitCode !== null) throw new Error(`${this.fixture} exited: ${this.text}`);
+      if (Date.now() > deadline) throw new Error(`${this.fixture} not ready in ${timeoutMs} ms: ${this.text}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
