@@ -42,8 +42,43 @@ export function createClient(options: RedisConnectionOptions): { client: AnyClie
       owned: true,
     };
   }
-  const merged: RedisOptions = { ...common, ...(connection as RedisOptions | undefined) };
-  return { client: options.url ? new Redis(options.url, merged) : new Redis(merged), owned: true };
+  // The driver decodes replies in ioredis' legacy shape, whatever the caller asked for.
+  const merged = { ...common, ...(connection as RedisOptions | undefined), replyMapping: 'legacy' as const };
+  return { client: options.url ? new ExplainingRedis(options.url, merged) : new ExplainingRedis(merged), owned: true };
+}
+
+/**
+ * ioredis rejects a failed connect() with only "Connection is closed.": the
+ * reason (a certificate that did not verify, a refused port, a wrong
+ * password) went to an 'error' event nobody reads. This client puts it back
+ * into the rejection, so open() can say what to fix.
+ */
+class ExplainingRedis extends Redis {
+  override async connect(): Promise<void> {
+    let reason: Error | undefined;
+    const remember = (error: Error): void => {
+      reason ??= error;
+    };
+    this.on('error', remember);
+    try {
+      await super.connect();
+    } catch (error) {
+      if (!reason || !(error instanceof Error) || !/^Connection is closed/.test(error.message)) throw error;
+      // The socket's error (with its TLS code) is the cause worth keeping; ioredis' own says nothing more.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`Connection is closed: ${reason.message}${tlsHint(reason)}`, { cause: reason });
+    } finally {
+      this.off('error', remember);
+    }
+  }
+}
+
+function tlsHint(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return ` (${code}); connect by a host name the server's certificate lists, or set connection: { tls: { servername } }`;
+  if (/CERT|SELF_SIGNED/.test(code)) return ` (${code}); the server's TLS certificate did not verify: pass the CA that signed it as connection: { tls: { ca } }`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return ` (${code}); the server does not speak TLS on this port: use redis:// or its TLS port`;
+  return '';
 }
 
 /**

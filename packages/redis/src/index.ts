@@ -3,3 +3,4 @@ export { RedisUnavailableError } from './redis-unavailable.error.js';
 export type { RedisConnectionOptions } from './connection.js';
 export type { DriverLogger } from './server-check.js';
 export { KeySchema } from './keys.js';
+export { REDIS_ACL_COMMANDS, redisAclRules } from './acl.js';

@@ -8,16 +8,24 @@ export interface DriverLogger {
 
 /**
  * Warns when Redis may evict keys: an evicted job hash or index loses jobs
- * silently. CONFIG may be forbidden (managed Redis, ACL): then stay quiet.
+ * silently. Reads INFO rather than CONFIG GET: a least-privilege ACL user
+ * should not hold CONFIG (it reveals every setting, passwords included), and
+ * managed services often disable CONFIG but keep INFO.
  */
 export async function checkServer(client: AnyClient, logger: DriverLogger, target: string): Promise<void> {
+  let info: string;
   try {
-    const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
-    const policy = reply[1];
-    if (policy && policy !== 'noeviction') {
-      logger.warn(`RedisDriver (${target}): maxmemory-policy is "${policy}"; Redis may evict job data under memory pressure. Set it to "noeviction".`);
+    info = await client.info('memory');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // Only a refusal deserves a word; a connection failure surfaces on the driver's next call.
+    if (/NOPERM|unknown command/i.test(reason)) {
+      logger.warn(`RedisDriver (${target}): cannot check maxmemory-policy (${reason}). Grant +info, or make sure the policy is "noeviction": any other lets Redis evict job data.`);
     }
-  } catch {
-    // CONFIG is not allowed for this user: nothing to check.
+    return;
+  }
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (policy && policy !== 'noeviction') {
+    logger.warn(`RedisDriver (${target}): maxmemory-policy is "${policy}"; Redis may evict job data under memory pressure. Set it to "noeviction".`);
   }
 }

@@ -2,19 +2,28 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { freePort } from './free-port.js';
+import { generateTlsCertificates } from './tls-certs.js';
 
 export interface RedisServerOptions {
   /** Extra `redis-server` arguments, e.g. `['--appendonly', 'yes']`. */
   args?: string[];
   port?: number;
+  /**
+   * Serve TLS only (the plain port is off), with a certificate for 127.0.0.1
+   * signed by a CA generated for this server; clients need not present one.
+   */
+  tls?: boolean;
 }
 
 /** A redis-server this process started, on loopback, in its own temp dir. */
 export interface RedisServerHandle {
+  /** `redis://127.0.0.1:<port>`, or `rediss://` with `tls: true`. */
   readonly url: string;
   readonly port: number;
+  /** With `tls: true`: the CA certificate (PEM) that signed the server's, for `connection: { tls: { ca } }`. */
+  readonly ca?: string;
   readonly dir: string;
   /** Stops the server (SIGTERM) and removes its dir. */
   stop(): Promise<void>;
@@ -40,17 +49,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   assertRedisServerInstalled();
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'nest-jobs-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(options.args ?? [])];
+  const certificates = options.tls ? generateTlsCertificates(dir) : undefined;
+  const listen = certificates
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certificates.certFile, '--tls-key-file', certificates.keyFile,
+      '--tls-ca-cert-file', certificates.caCertFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(options.args ?? [])];
+  const probeOptions: RedisOptions = { port, host: '127.0.0.1', ...(certificates && { tls: { ca: certificates.ca } }) };
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
     child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitUntilReady(port, child);
+    await waitUntilReady(probeOptions, child);
   };
   await launch();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${certificates ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     port,
     dir,
+    ...(certificates && { ca: certificates.ca }),
     async stop() {
       await terminate(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -62,13 +78,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-async function waitUntilReady(port: number, child: ChildProcess): Promise<void> {
+async function waitUntilReady(target: RedisOptions, child: ChildProcess): Promise<void> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr}`);
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis({ ...target, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined); // connect() rejects with it; unhandled it would only spam the log
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;
@@ -79,7 +96,7 @@ async function waitUntilReady(port: number, child: ChildProcess): Promise<void> 
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`redis-server on port ${port} did not start within 10 s: ${stderr}`);
+  throw new Error(`redis-server on port ${target.port} did not start within 10 s: ${stderr}`);
 }
 
 function terminate(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {

@@ -1,0 +1,34 @@
+import { KeySchema } from './keys.js';
+
+/**
+ * Every command RedisDriver sends on a standalone server, by the reason it
+ * sends it. A Lua script runs with its caller's permissions, so the commands
+ * the scripts call are granted too. Redis Cluster additionally needs
+ * `+cluster|slots +cluster|info` (ioredis reads the slot map and cluster state).
+ */
+export const REDIS_ACL_COMMANDS = {
+  /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
+  scripts: ['evalsha', 'eval'],
+  /** Called from inside the Lua scripts. */
+  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incr', 'incrby', 'llen', 'lpush', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
+  /** Idle workers (BLPOP on a queue's marker) and the event feed (XREAD on a queue's stream). */
+  blockingReads: ['blpop', 'xread'],
+  /** Admin API, readiness checks and the queue registry. */
+  reads: ['hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'multi', 'exec'],
+  /** Pause, schedule pause, queue registry, handing a marker on to another process. */
+  writes: ['set', 'hset', 'sadd', 'lpush'],
+  /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */
+  server: ['info'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * The least-privilege Redis ACL for a RedisDriver with `prefix`: its keys
+ * only, no pub/sub channels, and only the commands in REDIS_ACL_COMMANDS.
+ * Use as `ACL SETUSER <user> on ><password> ${redisAclRules(prefix).join(' ')}`.
+ * Note that prefix `app` also covers the keys of prefix `app:staging`.
+ */
+export function redisAclRules(prefix = 'nj'): string[] {
+  const keys = new KeySchema(prefix); // validates the prefix: none of its characters is a glob pattern character
+  const commands = [...new Set(Object.values(REDIS_ACL_COMMANDS).flat())];
+  return ['resetkeys', `~{${keys.prefix}:*`, `~${keys.queues()}`, 'resetchannels', '-@all', ...commands.map((command) => `+${command}`)];
+}
