@@ -112,4 +112,47 @@ describe('graceful stop of a worker-only process (SIGTERM)', () => {
       await driver.close();
     }
   });
+
+  it('exits as soon as in-flight jobs finish when they end before shutdownTimeout', async () => {
+    const prefix = uniquePrefix('drain-quick');
+    const shutdownMs = 8_000;
+    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, DRAIN_LEASE_MS: String(LEASE_MS), DRAIN_SHUTDOWN_MS: String(shutdownMs) };
+    const redis = rawClient(server());
+    const driver = new RedisDriver({ url: server().url, prefix });
+    const ledger = (): Promise<LedgerEntry[]> => readLedger(redis, `drain:${prefix}:log`);
+    try {
+      const draining = new WorkerProcess(env, 'drain-worker');
+      workers.push(draining);
+      await draining.ready();
+      const now = Date.now();
+      const jobs = ids('quick', 4);
+      await driver.enqueue(jobs.map((id): NewJob => ({
+        id, queue: 'default', name: 'DrainJobs.work', payload: JSON.stringify({ ms: SHORT_MS }), priority: 0, maxAttempts: 3, runAt: now, enqueuedAt: now,
+      })));
+      const lastStart = Math.max(...(await until('the 4 jobs to start', 10_000, async () => {
+        const started = (await ledger()).filter((entry) => entry.event === 'started');
+        return started.length === jobs.length ? started.map((entry) => entry.at) : undefined;
+      })));
+      const termAt = Date.now();
+      draining.signal('SIGTERM');
+      await draining.exited;
+      const drainMs = draining.exitedAt! - termAt;
+      const workLeftMs = lastStart + SHORT_MS - termAt;
+      const finished = (await ledger()).filter((entry) => entry.event === 'finished');
+      recordFault({
+        fault: 'SIGTERM drain, work ends first', runs: 1, jobs: jobs.length, lost: jobs.length - new Set(finished.map((entry) => entry.id)).size,
+        duplicates: finished.length - new Set(finished.map((entry) => entry.id)).size, note: `exit after ${drainMs} ms (work left ${workLeftMs} ms, timeout ${shutdownMs} ms)`,
+      });
+      process.stdout.write(`SIGTERM drain, work ends first: exit after ${drainMs} ms, work left ${workLeftMs} ms\n`);
+
+      expect(draining.exitStatus === 0 || draining.exitStatus === 'SIGTERM').toBe(true);
+      expect(drainMs).toBeGreaterThanOrEqual(workLeftMs - 50);
+      expect(drainMs).toBeLessThan(shutdownMs / 2);
+      expect(finished.map((entry) => entry.id).sort()).toEqual(jobs);
+      expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: jobs.length, dead: 0 });
+    } finally {
+      redis.disconnect();
+      await driver.close();
+    }
+  });
 });
