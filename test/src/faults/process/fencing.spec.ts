@@ -31,15 +31,19 @@ function processState(pid: number): string | undefined {
   return existsSync(stat) ? readFileSync(stat, 'utf8').split(') ')[1]?.[0] : 'T';
 }
 
+/** Who stops the stale worker: its own handler, at the moment all its jobs run, or the spec, while they work. */
+type Pause = 'self' | 'external';
+const WORK_MS = 1_500;
+
 describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => {
   const workers: WorkerProcess[] = [];
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
   });
 
-  it('rejects the resumed worker\'s complete, fail, retry, bury and extend of jobs another worker holds', async () => {
-    const prefix = uniquePrefix('fence');
-    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, FENCE_JOBS: String(MODES.length), FENCE_LEASE_MS: String(LEASE_MS) };
+  async function pausePastLease(pause: Pause): Promise<void> {
+    const prefix = uniquePrefix(`fence-${pause}`);
+    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, FENCE_JOBS: String(MODES.length), FENCE_LEASE_MS: String(LEASE_MS), FENCE_WORK_MS: String(WORK_MS) };
     const redis = rawClient(server());
     const driver = new RedisDriver({ url: server().url, prefix });
     const ledger = (): Promise<LedgerEntry[]> => readLedger(redis, `fence:${prefix}:log`);
@@ -47,7 +51,7 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
     try {
       await driver.registerQueues(['default']);
       const unsubscribe = driver.subscribe((event) => events.push(event));
-      const stale = new WorkerProcess({ ...env, FENCE_ROLE: 'stale' }, 'fence-worker');
+      const stale = new WorkerProcess({ ...env, FENCE_ROLE: pause === 'self' ? 'stale' : 'paused' }, 'fence-worker');
       workers.push(stale);
       await stale.ready();
       const now = Date.now();
@@ -63,7 +67,9 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
         const started = (await ledger()).filter((entry) => entry.event === 'started' && entry.pid === pid);
         return started.length === MODES.length ? started : undefined;
       };
-      const stoppedAt = Math.max(...(await until('the stale worker to start every job', 10_000, () => startsBy(stale.pid))).map((entry) => entry.at));
+      const staleStarts = await until('the stale worker to start every job', 10_000, () => startsBy(stale.pid));
+      if (pause === 'external') stale.signal('SIGSTOP');
+      const stoppedAt = pause === 'external' ? Date.now() : Math.max(...staleStarts.map((entry) => entry.at));
       await until('the stale worker to be stopped', 5_000, async () => (processState(stale.pid) === 'T' ? true : undefined));
       await rescuer.ready();
       const recoveryMs = Math.max(...(await until('the rescuer to take every job', 10_000, () => startsBy(rescuer.pid))).map((entry) => entry.at)) - stoppedAt;
@@ -71,14 +77,23 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
 
       const resumedAt = Date.now();
       stale.signal('SIGCONT');
-      // Every stale write has come back from Redis, and the extend's loss has aborted its handler.
-      const staleWrites = await until('the stale worker\'s writes', 10_000, async () => {
-        const entries = (await ledger()).filter((entry) => entry.pid === stale.pid && entry.at >= resumedAt);
-        const writes = MODES.map((mode, index) => entries.find((entry) => entry.id === ids[index] && entry.event === STALE_WRITES[mode]));
-        const aborted = entries.find((entry) => entry.event === 'aborted');
-        return writes.every(Boolean) && aborted ? { writes: writes as LedgerEntry[], aborted } : undefined;
+      const afterResume = async (): Promise<LedgerEntry[]> => (await ledger()).filter((entry) => entry.pid === stale.pid && entry.at >= resumedAt);
+      const isWrite = (entry: LedgerEntry): boolean => ['complete', 'fail', 'extend'].includes(entry.event);
+      // Every handler has resumed and the extend's loss has aborted its handler; the grace lets writes in flight come back.
+      await until('the stale worker to react', 10_000, async () => {
+        const entries = await afterResume();
+        return ids.every((id) => entries.some((entry) => entry.id === id && entry.event === 'resumed')) && entries.some((entry) => entry.event === 'aborted') ? true : undefined;
       });
-      const fencedMs = Math.max(...staleWrites.writes.map((entry) => entry.at)) - resumedAt;
+      if (pause === 'self') {
+        // Self-stopped handlers settle before any timer runs: each stale write must have reached Redis.
+        await until('the stale worker\'s writes', 5_000, async () => {
+          const entries = await afterResume();
+          return MODES.every((mode, index) => entries.some((entry) => entry.id === ids[index] && entry.event === STALE_WRITES[mode])) ? true : undefined;
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const staleWrites = (await afterResume()).filter(isWrite);
+      const aborted = (await afterResume()).find((entry) => entry.event === 'aborted');
       // The stale writes changed nothing: the rescuer still holds every job.
       for (const id of ids) expect(await driver.getJob('default', id)).toMatchObject({ state: 'active', attempt: 2, errors: [expect.objectContaining({ name: 'LeaseExpiredError' })] });
 
@@ -90,17 +105,19 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
 
       const entries = await ledger();
       const terminal = ids.map((id) => events.filter((event) => event.id === id && (event.type === 'completed' || event.type === 'dead')));
-      const accepted = staleWrites.writes.filter((entry) => entry.detail !== 'lost').length;
+      const accepted = staleWrites.filter((entry) => entry.detail !== 'lost').length;
       const lost = ids.length - terminal.filter((list) => list.length > 0).length;
       const duplicates = terminal.reduce((sum, list) => sum + Math.max(0, list.length - 1), 0) + accepted;
+      const written = staleWrites.map((entry) => `${entry.id.replace('fence-', '')} ${entry.event} ${entry.detail}`).join(', ');
       recordFault({
-        fault: 'SIGSTOP past lease, SIGCONT (fencing)', runs: 1, jobs: ids.length, lost, duplicates, recoveryMs,
-        note: `lease ${LEASE_MS} ms; stale ${MODES.join('/')} rejected ${ids.length - accepted}/${ids.length}, ${fencedMs} ms after SIGCONT`,
+        fault: `SIGSTOP past lease, SIGCONT (${pause === 'self' ? 'in handler' : 'mid-work'})`, runs: 1, jobs: ids.length, lost, duplicates, recoveryMs,
+        note: `lease ${LEASE_MS} ms; stale writes rejected ${staleWrites.length - accepted}/${staleWrites.length}`,
       });
-      process.stdout.write(`fencing: rescuer took over ${recoveryMs} ms after SIGSTOP; stale writes answered ${fencedMs} ms after SIGCONT: ${staleWrites.writes.map((entry) => `${entry.id} ${entry.event} ${entry.detail}`).join(', ')}\n`);
+      process.stdout.write(`fencing (${pause} SIGSTOP): rescuer took over ${recoveryMs} ms after SIGSTOP; stale writes after SIGCONT: ${written}\n`);
 
-      expect(staleWrites.writes.map((entry) => [entry.id, entry.event, entry.detail])).toEqual(MODES.map((mode, index) => [ids[index], STALE_WRITES[mode], 'lost']));
-      expect(staleWrites.aborted).toMatchObject({ id: 'fence-extend', detail: 'LeaseLostError' });
+      expect(staleWrites.filter((entry) => entry.detail !== 'lost')).toEqual([]);
+      if (pause === 'self') expect([...new Set(staleWrites.map((entry) => `${entry.id} ${entry.event}`))].sort()).toEqual(MODES.map((mode, index) => `${ids[index]} ${STALE_WRITES[mode]}`).sort());
+      expect(aborted).toMatchObject({ id: 'fence-extend', detail: 'LeaseLostError' });
       expect(recoveryMs).toBeLessThan(LEASE_MS + 3_000);
       for (const [index, id] of ids.entries()) {
         expect(await driver.getJob('default', id)).toMatchObject({
@@ -115,5 +132,13 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
       redis.disconnect();
       await driver.close();
     }
+  }
+
+  it('rejects the complete, fail, retry, bury and extend of a worker stopped inside its handlers once another worker holds the jobs', async () => {
+    await pausePastLease('self');
+  });
+
+  it('leaves jobs to their new holder when a worker is stopped mid-work from outside and resumed', async () => {
+    await pausePastLease('external');
   });
 });
