@@ -47,9 +47,30 @@ export function pairsToObject(pairs: string[]): Record<string, string> {
   return object;
 }
 
-/** A stream entry's fields into a DriverEvent; undefined for an entry we cannot read. */
-export function decodeEvent(queue: string, fields: string[]): DriverEvent | undefined {
-  const entry = pairsToObject(fields);
+/**
+ * A stream entry's fields into its DriverEvents: one script run writes one
+ * entry holding each event as the group t, id, n, a, at and an optional
+ * d, e or r. A group we cannot read is skipped.
+ */
+export function decodeEvents(queue: string, fields: string[]): DriverEvent[] {
+  const events: DriverEvent[] = [];
+  let group: Record<string, string> | undefined;
+  const close = (): void => {
+    const event = group && toEvent(queue, group);
+    if (event) events.push(event);
+  };
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    if (fields[index] === 't') {
+      close();
+      group = {};
+    }
+    if (group) group[fields[index]!] = fields[index + 1]!;
+  }
+  close();
+  return events;
+}
+
+function toEvent(queue: string, entry: Record<string, string>): DriverEvent | undefined {
   if (!entry.t || !entry.id) return undefined;
   const event: DriverEvent = {
     type: entry.t as DriverEvent['type'],

@@ -1,6 +1,6 @@
 import type { DriverEvent } from '@nest-jobs/core';
 import { Cluster } from 'ioredis';
-import { decodeEvent } from './codec.js';
+import { decodeEvents } from './codec.js';
 import type { AnyClient } from './connection.js';
 import { duplicateForBlocking } from './connection.js';
 import type { KeySchema } from './keys.js';
@@ -116,8 +116,7 @@ export class EventReader {
             const queue = queues[streams.indexOf(stream)]!;
             for (const [id, fields] of entries) {
               this.cursors.set(queue, id);
-              const event = decodeEvent(queue, fields);
-              if (event) this.deliver(event);
+              for (const event of decodeEvents(queue, fields)) this.deliver(event);
             }
           }
         } catch (error) {

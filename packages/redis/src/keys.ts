@@ -13,7 +13,7 @@ import { isValidQueueName } from '@nest-jobs/core';
  *   {p:q}:dead         ZSET  by finish time
  *   {p:q}:paused       STRING flag
  *   {p:q}:seq          counter for members; {p:q}:token counter for fencing tokens
- *   {p:q}:events       STREAM capped at ~10k events
+ *   {p:q}:events       STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
  *   {p:q}:marker       LIST  one element wakes one idle worker (BLPOP)
  *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
  *   {p}:queues         SET   names of known queues (admin only, never on the hot path)

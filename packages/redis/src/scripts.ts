@@ -30,7 +30,9 @@ export function defineScripts(client: Redis | Cluster): void {
   const lib = readFileSync(new URL('lib.lua', LUA_DIR), 'utf8');
   for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
     const body = readFileSync(new URL(file, LUA_DIR), 'utf8');
-    client.defineCommand(name, { numberOfKeys: keys, lua: `${lib}\n${body}` });
+    // The body runs as a function so the events it buffered are written once, after it returns.
+    const lua = `${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflush_events()\nreturn result\n`;
+    client.defineCommand(name, { numberOfKeys: keys, lua });
   }
 }
 

@@ -3,43 +3,64 @@
 -- ARGV: [1] job prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
 -- Returns one 1 (ok) or 0 (lost) per job.
+-- Per job only HMGET and HSET (or DEL) run: index moves, sequence numbers,
+-- events and retention trims go in one call each for the whole batch.
 local now = now_ms()
 local out = {}
 local TRIM_BOUND = 1000
-
-local function drop(m)
-  redis.call('ZREM', K.completed, m)
-  redis.call('DEL', JOB .. string.sub(m, 18))
-end
+local seq = reserve_seq((#ARGV - 1) / 5)
+local left, done, removed = {}, {}, {}
+local trims, trim_seen = {}, {}
 
 for i = 2, #ARGV, 5 do
   local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local jkey = JOB .. id
   local state, current, name, attempt, m = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a', 'm'))
   if state == 'active' and current == token then
-    redis.call('ZREM', K.active, m)
+    left[#left + 1] = m
     emit('completed', id, name, attempt, now, { 'd', result })
     if age == 'remove' then
-      redis.call('DEL', jkey)
+      removed[#removed + 1] = jkey
     else
       -- A fresh member keeps completions of the same millisecond in finish order.
       -- The stale token stays: only an active job's token is ever honoured.
-      local done = member(id)
-      redis.call('ZADD', K.completed, now, done)
-      redis.call('HSET', jkey, 's', 'completed', 'm', done, 'r', result, 'fa', int(now))
-      if count ~= '' then
-        local excess = redis.call('ZCARD', K.completed) - tonumber(count)
-        if excess > 0 then
-          for _, old in ipairs(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) do drop(old) end
-        end
-      end
-      if age ~= '' then
-        for _, old in ipairs(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND)) do drop(old) end
+      seq = seq + 1
+      local finished = member_at(seq, id)
+      done[#done + 1] = now
+      done[#done + 1] = finished
+      redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', int(now))
+      local spec = age .. '|' .. count
+      if (age ~= '' or count ~= '') and not trim_seen[spec] then
+        trim_seen[spec] = true
+        trims[#trims + 1] = { age, count }
       end
     end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
+  end
+end
+
+zrem_many(K.active, left)
+for i = 1, #removed, 4000 do redis.call('DEL', unpack(removed, i, math.min(i + 3999, #removed))) end
+zadd_many(K.completed, done)
+
+-- Oldest completed jobs past a retention limit go, index entry and hash together.
+local function drop(members)
+  if #members == 0 then return end
+  local keys = {}
+  for j, old in ipairs(members) do keys[j] = JOB .. string.sub(old, 18) end
+  zrem_many(K.completed, members)
+  redis.call('DEL', unpack(keys))
+end
+for _, spec in ipairs(trims) do
+  local age, count = spec[1], spec[2]
+  if count ~= '' then
+    local excess = redis.call('ZCARD', K.completed) - tonumber(count)
+    if excess > 0 then drop(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) end
+  end
+  if age ~= '' then
+    drop(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND))
   end
 end
 return out

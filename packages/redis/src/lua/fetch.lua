@@ -40,30 +40,38 @@ end
 
 if redis.call('EXISTS', K.paused) == 1 then return {} end
 
+-- Per job only HMGET and HSET run: tokens, the lease index and events go in one call each.
 local out = {}
 local lease_until = now + lease_ms
 local popped = redis.call('ZPOPMIN', K.waiting, max)
+local count = #popped / 2
+if count == 0 then return out end
+local token = reserve_token(count)
+local leased = {}
 for i = 1, #popped, 2 do
   local m = popped[i]
   local id = string.sub(m, 18)
   local jkey = JOB .. id
-  local reason = corrupt_reason(jkey)
+  local fields = redis.pcall('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
+  local reason = leased_problem(jkey, fields)
   if reason then
     quarantine(K.waiting, m, jkey, id, reason, now)
   else
-    local token = tostring(redis.call('INCR', K.token))
-    local fields = redis.call('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
-    local attempt = tonumber(fields[10]) + 1
-    redis.call('ZADD', K.active, lease_until, m)
-    redis.call('HSET', jkey, 's', 'active', 'a', attempt, 't', token, 'lu', lease_until, 'sa', now)
+    token = token + 1
+    local attempt = (tonumber(fields[10]) or 0) + 1
+    local token_text = int(token)
+    leased[#leased + 1] = lease_until
+    leased[#leased + 1] = m
+    redis.call('HSET', jkey, 's', 'active', 'a', attempt, 't', token_text, 'lu', lease_until, 'sa', now)
     emit('active', id, fields[1], attempt, now)
     out[#out + 1] = id
-    out[#out + 1] = token
+    out[#out + 1] = token_text
     out[#out + 1] = int(lease_until)
     out[#out + 1] = attempt
     out[#out + 1] = fields
   end
 end
+zadd_many(K.active, leased)
 -- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
-if #out == 5 * max and redis.call('ZCARD', K.waiting) > 0 then wake() end
+if count == max and redis.call('ZCARD', K.waiting) > 0 then wake() end
 return out

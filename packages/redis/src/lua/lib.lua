@@ -16,7 +16,8 @@ local K = { waiting = KEYS[1], delayed = KEYS[2], active = KEYS[3], completed = 
 local JOB = ARGV[1]
 local STATE_KEY = { waiting = K.waiting, delayed = K.delayed, active = K.active, completed = K.completed, dead = K.dead }
 local MAX_ERRORS = 20
-local EVENTS_MAXLEN = 10000
+-- About this many recent events stay in the stream for readers that fall behind.
+local EVENTS_KEEP = 10000
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -32,12 +33,55 @@ local function member(id)
   return string.format('%016d', redis.call('INCR', K.seq)) .. ':' .. id
 end
 
+-- Events are buffered and written as one stream entry per script run (see
+-- scripts.ts, which flushes after the body): one XADD per batch instead of one
+-- per job. Each event is the group t, id, n, a, at [, extra] in the entry.
+local EVENTS = {}
+local EVENT_COUNT = 0
+-- Values per entry (about 50 events): amortizes XADD well, and keeps unpack far below its limit.
+local EVENT_FLUSH_AT = 600
+
+-- MAXLEN counts entries, and entries hold one to ~50 events: sizing the cap by
+-- this entry keeps about EVENTS_KEEP events whatever the batch sizes.
+local function flush_events()
+  if EVENT_COUNT == 0 then return end
+  local keep = math.max(100, math.ceil(EVENTS_KEEP / EVENT_COUNT))
+  redis.call('XADD', K.events, 'MAXLEN', '~', keep, '*', unpack(EVENTS))
+  EVENTS = {}
+  EVENT_COUNT = 0
+end
+
 local function emit(kind, id, name, attempt, at, extra)
-  if extra then
-    redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', at, extra[1], extra[2])
-  else
-    redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 't', kind, 'id', id, 'n', name, 'a', attempt, 'at', at)
-  end
+  local n = #EVENTS
+  EVENTS[n + 1], EVENTS[n + 2], EVENTS[n + 3], EVENTS[n + 4] = 't', kind, 'id', id
+  EVENTS[n + 5], EVENTS[n + 6], EVENTS[n + 7], EVENTS[n + 8] = 'n', name, 'a', attempt
+  EVENTS[n + 9], EVENTS[n + 10] = 'at', at
+  if extra then EVENTS[n + 11], EVENTS[n + 12] = extra[1], extra[2] end
+  EVENT_COUNT = EVENT_COUNT + 1
+  if n + 12 >= EVENT_FLUSH_AT then flush_events() end
+end
+
+-- Many score/member pairs (or members) in as few calls as unpack allows.
+local function zadd_many(key, pairs)
+  for i = 1, #pairs, 4000 do redis.call('ZADD', key, unpack(pairs, i, math.min(i + 3999, #pairs))) end
+end
+
+local function zrem_many(key, members)
+  for i = 1, #members, 4000 do redis.call('ZREM', key, unpack(members, i, math.min(i + 3999, #members))) end
+end
+
+-- Reserves `count` sequence numbers with one INCRBY; returns the one before the first.
+local function reserve_seq(count)
+  return tonumber(redis.call('INCRBY', K.seq, count)) - count
+end
+
+-- Reserves `count` fencing tokens with one INCRBY; returns the one before the first.
+local function reserve_token(count)
+  return tonumber(redis.call('INCRBY', K.token, count)) - count
+end
+
+local function member_at(seq, id)
+  return string.format('%016d', seq) .. ':' .. id
 end
 
 -- A paused queue wakes nobody: resume does.
@@ -107,6 +151,19 @@ local function corrupt_reason(jkey)
   if not tonumber(priority) then return 'field pr (priority) is not a number' end
   if not tonumber(max_attempts) then return 'field ma (maxAttempts) is not a number' end
   if attempt and not string.match(attempt, '^%d+$') then return 'field a (attempt) is not an integer' end
+  return nil
+end
+
+-- corrupt_reason for fetch's hot path, from the HMGET (via pcall) fetch makes anyway:
+-- fields n, p, pr, ma, ra, ea, sf, e, pg, a. TYPE and EXISTS run only for a bad record.
+local function leased_problem(jkey, fields)
+  if fields.err then return 'the job key holds a ' .. redis.call('TYPE', jkey)['ok'] end
+  if not fields[1] or fields[1] == '' then
+    return redis.call('EXISTS', jkey) == 0 and 'the job hash is missing' or 'field n (name) is missing'
+  end
+  if not tonumber(fields[3]) then return 'field pr (priority) is not a number' end
+  if not tonumber(fields[4]) then return 'field ma (maxAttempts) is not a number' end
+  if fields[10] and not string.match(fields[10], '^%d+$') then return 'field a (attempt) is not an integer' end
   return nil
 end
 
