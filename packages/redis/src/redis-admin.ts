@@ -20,10 +20,15 @@ export class RedisAdmin {
   }
 
   async counts(queue: string): Promise<JobCounts> {
-    const multi = this.client.multi();
-    STATES.forEach((state) => multi.zcard(this.keys.stateKey(queue, state)));
-    const replies = (await multi.exec()) ?? [];
-    const [waiting, delayed, active, completed, dead] = replies.map(([, count]) => Number(count));
+    // A pipeline, not MULTI: at maxmemory Redis refuses every command queued in a MULTI (EXECABORT),
+    // even reads, and counts are what an operator needs then. The price: a job moving between states
+    // during the round trip may be counted in both.
+    const pipeline = this.client.pipeline();
+    STATES.forEach((state) => pipeline.zcard(this.keys.stateKey(queue, state)));
+    const [waiting, delayed, active, completed, dead] = ((await pipeline.exec()) ?? []).map(([error, count]) => {
+      if (error) throw error;
+      return Number(count);
+    });
     return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead! };
   }
 

@@ -11,7 +11,7 @@ import { MarkerWaiter } from './marker-waiter.js';
 import { RedisAdmin } from './redis-admin.js';
 import { checkServer, type DriverLogger } from './server-check.js';
 import { defineScripts, scriptsOf, type ScriptCommands } from './scripts.js';
-import { unreachable } from './redis-unavailable.error.js';
+import { isOutOfMemory, unreachable } from './redis-unavailable.error.js';
 
 export interface RedisDriverOptions extends RedisConnectionOptions {
   /** Namespace of every key, so several apps can share one Redis. Default `nj`. */
@@ -93,7 +93,8 @@ export class RedisDriver implements QueueDriver {
   async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
     await this.ensureOpen();
     if (jobs.length === 0) return [];
-    await this.remember([...new Set(jobs.map((job) => job.queue))]);
+    const queues = [...new Set(jobs.map((job) => job.queue))];
+    await this.remember(queues, enqueueOf(jobs, queues));
     return this.coalescer.enqueue(jobs);
   }
 
@@ -103,7 +104,7 @@ export class RedisDriver implements QueueDriver {
     if (chunks.length === 1) {
       const chunk = chunks[0]!;
       const flat = (await this.scripts.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)))
-        .catch((error: unknown) => { throw unreachable(this.target, `enqueue of ${jobs.length} job(s) to "${chunk.queue}"`, error); })) as Array<number | JobState>;
+        .catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), error); })) as Array<number | JobState>;
       this.waiter.notify(chunk.queue);
       return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
     }
@@ -111,11 +112,11 @@ export class RedisDriver implements QueueDriver {
     for (const chunk of chunks) {
       void pipeline.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)));
     }
-    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, `enqueue of ${jobs.length} job(s)`, error); });
+    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), error); });
     const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
     chunks.forEach((chunk, chunkIndex) => {
       const [error, reply] = replies?.[chunkIndex] ?? [new Error('no reply'), null];
-      if (error) throw unreachable(this.target, `enqueue of ${chunk.jobs.length} job(s) to "${chunk.queue}"`, error);
+      if (error) throw unreachable(this.target, enqueueOf(chunk.jobs.map(({ job }) => job), [chunk.queue]), error);
       const flat = reply as Array<number | JobState>;
       chunk.jobs.forEach(({ job, index }, position) => {
         results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
@@ -270,15 +271,23 @@ export class RedisDriver implements QueueDriver {
     if (this.client.status === 'wait') await this.connect();
   }
 
+  private async alreadyRegistered(queues: string[]): Promise<boolean> {
+    const registered = new Set(await this.client.smembers(this.keys.queues()));
+    return queues.every((queue) => registered.has(queue));
+  }
+
   private queueArgs(queue: string): string[] {
     return [...this.keys.queueKeys(queue), this.keys.jobPrefix(queue)];
   }
 
-  private async remember(queues: string[]): Promise<void> {
+  private async remember(queues: string[], operation = 'register queues'): Promise<void> {
     const fresh = queues.filter((queue) => !this.knownQueues.has(queue));
     if (fresh.length === 0) return;
     fresh.forEach((queue) => this.keys.queueKeys(queue)); // validates names before anything is written
-    await this.client.sadd(this.keys.queues(), ...fresh).catch((error: unknown) => { throw unreachable(this.target, 'register queues', error); });
+    await this.client.sadd(this.keys.queues(), ...fresh).catch(async (error: unknown) => {
+      // At maxmemory Redis refuses SADD even of members it has: a worker started to drain a full Redis must still boot.
+      if (!isOutOfMemory(error) || !(await this.alreadyRegistered(fresh))) throw unreachable(this.target, operation, error);
+    });
     fresh.forEach((queue) => {
       this.knownQueues.add(queue);
       this.reader.addQueue(queue);
@@ -302,6 +311,13 @@ function chunkByQueue(jobs: NewJob[], size: number): Array<{ queue: string; jobs
     chunk.jobs.push({ job, index });
   });
   return chunks;
+}
+
+/** `enqueue of 2 job(s) (Emails.send) to "emails"`: errors say which work was refused. */
+function enqueueOf(jobs: NewJob[], queues: string[]): string {
+  const names = [...new Set(jobs.map((job) => job.name))];
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+  return `enqueue of ${jobs.length} job(s) (${shown}) to ${[...new Set(queues)].map((queue) => `"${queue}"`).join(', ')}`;
 }
 
 function jobArgs(job: NewJob): Array<string | number> {
