@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { Job, getProducerToken, type JobContext, type NewJob, type Producer } from '@nest-jobs/core';
+import { RedisDriver, RedisUnavailableError } from '@nest-jobs/redis';
+import { bootJobsApp, rejectionOf } from '../support/boot.js';
+import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
+import { recordFault } from '../support/results.js';
+
+@Injectable()
+class OomJobs {
+  readonly runs = new Map<string, number>();
+
+  @Job({ concurrency: 8, attempts: 100 })
+  async fill(_payload: { n: number; pad: string }, ctx: JobContext): Promise<void> {
+    this.runs.set(ctx.id, (this.runs.get(ctx.id) ?? 0) + 1);
+  }
+}
+
+const PAD = 'x'.repeat(4_000);
+const server = useRedisServer(['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction']);
+const quiet = { warn: (): void => undefined };
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForCompleted(driver: RedisDriver, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await driver.counts('default')).completed < count && Date.now() < deadline) await sleep(50);
+}
+
+/** What every refusal must say: that Redis is out of memory, which limit, and which enqueue. */
+function expectExplainsOom(error: Error, queue: string): void {
+  expect(error).toBeInstanceOf(RedisUnavailableError); // what apps already catch to answer 503 / retry later
+  expect(error.name).toBe('RedisOutOfMemoryError');
+  expect(error.message).toMatch(/out of memory/i);
+  expect(error.message).toContain('maxmemory');
+  expect(error.message).toContain(`"${queue}"`);
+}
+
+describe('Redis out of memory (maxmemory 3mb, noeviction)', () => {
+  it('refuses enqueues with an error naming OOM and the queue, loses nothing queued, and processes it all once memory is raised', async () => {
+    const prefix = uniquePrefix('oom');
+    const producerDriver = new RedisDriver({ url: server().url, prefix, logger: quiet });
+    const producerApp = await bootJobsApp([OomJobs], { driver: producerDriver, mode: 'producer' });
+    const redis = rawClient(server());
+    try {
+      const producer = producerApp.get<Producer<OomJobs>>(getProducerToken(OomJobs));
+      const acked: string[] = [];
+      let producerError: Error | undefined;
+      for (let n = 0; n < 5_000 && !producerError; n++) {
+        const jobId = `oom-${n}`;
+        await producer.enqueue('fill', { n, pad: PAD }, { jobId }).then(
+          () => acked.push(jobId),
+          (error: unknown) => (producerError = error as Error),
+        );
+      }
+      if (!producerError) throw new Error(`5000 enqueues of 4 KB fitted in maxmemory 3mb (${acked.length} acked)`);
+      process.stdout.write(`redis OOM: ${acked.length} jobs fitted; Producer.enqueue: ${producerError.message}\n`);
+      expectExplainsOom(producerError, 'default');
+      expect(await producerDriver.getJob('default', `oom-${acked.length}`)).toBeNull(); // the refused one left nothing behind
+
+      // The driver directly: one queue (one script call), then two queues (a pipeline) of which one is new.
+      const now = Date.now();
+      const job = (id: string, queue: string): NewJob => ({
+        id, queue, name: 'OomJobs.fill', payload: JSON.stringify({ n: -1, pad: PAD }), priority: 0, maxAttempts: 1, runAt: now, enqueuedAt: now,
+      });
+      const direct = await rejectionOf(producerDriver.enqueue([job('direct-1', 'default')]));
+      const pipelined = await rejectionOf(producerDriver.enqueue([...Array.from({ length: 501 }, (_, index) => job(`many-${index}`, 'default'))]));
+      const newQueue = await rejectionOf(producerDriver.enqueue([job('other-1', 'oom-other')]));
+      process.stdout.write(`redis OOM: driver.enqueue: ${direct.message}\nredis OOM: 501 jobs (pipelined): ${pipelined.message}\nredis OOM: new queue: ${newQueue.message}\n`);
+      expectExplainsOom(direct, 'default');
+      expectExplainsOom(pipelined, 'default');
+      expectExplainsOom(newQueue, 'oom-other');
+      expect((await producerDriver.counts('default')).waiting).toBe(acked.length);
+
+      // Top up with small jobs until refused again: the 2 MB pipelined request above freed its buffer on refusal.
+      let toppedUp = 0;
+      for (let n = 0; n < 2_000; n++, toppedUp++) {
+        const jobId = `top-${n}`;
+        if (!(await producer.enqueue('fill', { n, pad: '' }, { jobId }).then(() => acked.push(jobId), () => false))) break;
+      }
+      const memory = await redis.info('memory');
+      const used = /^used_memory_human:(\S+)/m.exec(memory)?.[1];
+
+      // Workers start while Redis is at its limit. Draining there is measured, not asserted: lease renewal,
+      // fail and (with the batched complete.lua) complete are refused at maxmemory, so it may stall until raised.
+      const workerApp = await bootJobsApp([OomJobs], { driver: new RedisDriver({ url: server().url, prefix, logger: quiet }), mode: 'worker', leaseMs: 1_000 });
+      try {
+        const jobs = workerApp.get(OomJobs);
+        const started = Date.now();
+        await waitForCompleted(producerDriver, acked.length, 5_000);
+        const atLimit = (await producerDriver.counts('default')).completed;
+        const atLimitMs = Date.now() - started;
+        const raisedAt = Date.now();
+        await redis.config('SET', 'maxmemory', '0');
+        await waitForCompleted(producerDriver, acked.length, 20_000);
+        const recoveryMs = atLimit === acked.length ? atLimitMs : Date.now() - raisedAt;
+        const counts = await producerDriver.counts('default');
+        const lost = acked.filter((id) => !jobs.runs.has(id)).length;
+        const duplicates = [...jobs.runs.values()].filter((count) => count > 1).length;
+        process.stdout.write(`redis OOM: topped up ${toppedUp} small jobs, used_memory ${used}; workers completed ${atLimit}/${acked.length} at the limit `
+          + `in ${atLimitMs} ms; after raising maxmemory: all done in ${recoveryMs} ms, ${duplicates} run twice, counts ${JSON.stringify(counts)}\n`);
+        recordFault({
+          fault: 'redis OOM (maxmemory 3mb, noeviction)', runs: 1, jobs: acked.length, lost, duplicates, recoveryMs,
+          note: `${atLimit}/${acked.length} completed at the limit; error names OOM, maxmemory, job and queue`,
+        });
+        expect(lost).toBe(0);
+        expect(counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: acked.length, dead: 0 });
+      } finally {
+        await workerApp.close();
+      }
+    } finally {
+      redis.disconnect();
+      await producerApp.close();
+    }
+  });
+});
