@@ -5,7 +5,7 @@ import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
 import { recordFault } from '../support/results.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
-const JOBS = Number(process.env.FAULTS_JOBS ?? 3_000);
+const JOBS = Number(process.env.FAULTS_JOBS ?? 10_000);
 const WORKERS = 3;
 const CONCURRENCY = 4;
 const server = useRedisServer();
@@ -18,7 +18,7 @@ describe('kill -9 chaos', () => {
 
   it(`loses none of ${JOBS} jobs while a random worker is SIGKILLed every 2–5 s`, async () => {
     const prefix = uniquePrefix('chaos');
-    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, CHAOS_CONCURRENCY: String(CONCURRENCY) };
+    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, CHAOS_CONCURRENCY: String(CONCURRENCY), CHAOS_WORK_MS: process.env.CHAOS_WORK_MS ?? '20' };
     const redis = rawClient(server());
     const driver = new RedisDriver({ url: server().url, prefix });
     try {
