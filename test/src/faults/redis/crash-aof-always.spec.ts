@@ -14,6 +14,7 @@ describe('redis-server SIGKILLed under load, appendfsync always', () => {
     expect(outcome.acked).toBeGreaterThan(500);
     expect(outcome.missing).toEqual([]);
     expect(outcome.unfinished).toEqual({});
+    expect(outcome.slowestEnqueueMs).toBeLessThan(3_000); // refused within the 2 s command timeout, never a hang
     expect(outcome.completed).toBe(outcome.acked);
     // Producers see the outage as errors they can act on, never a hang.
     expect(outcome.refused).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ describe('redis-server SIGKILLed under load, appendfsync everysec', () => {
     // data to the AOF and the kernel keeps it; the ~1 s window is lost on an OS crash or power cut.
     expect(outcome.acked).toBeGreaterThan(500);
     expect(outcome.unfinished).toEqual({});
+    expect(outcome.slowestEnqueueMs).toBeLessThan(3_000); // refused within the 2 s command timeout, never a hang
     expect(outcome.completed).toBe(outcome.acked - outcome.missing.length);
   });
 });

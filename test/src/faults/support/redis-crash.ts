@@ -39,6 +39,8 @@ export interface CrashOutcome {
   /** States of the surviving acked jobs that never reached completed within the bound. */
   unfinished: Record<string, number>;
   refusals: string[];
+  /** Longest single enqueue call, ok or refused: a producer must never hang on a dead Redis. */
+  slowestEnqueueMs: number;
 }
 
 const PRODUCERS = 4;
@@ -60,19 +62,25 @@ export async function crashUnderLoad(appendfsync: 'always' | 'everysec', finishW
     const acked: string[] = [];
     const refusals = new Set<string>();
     let refused = 0;
+    let slowestEnqueueMs = 0;
     let stopping = false;
     let firstAckAfterRestart = 0;
     let restartedAt = Number.POSITIVE_INFINITY;
     const produce = async (lane: number): Promise<void> => {
       for (let n = 0; !stopping; n++) {
         const jobId = `p${lane}-${n}`;
-        try {
-          await producer.enqueue('record', { n }, { jobId });
+        const started = Date.now();
+        const refusal = await producer.enqueue('record', { n }, { jobId }).then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error.message : 'a rejection that is not an Error'),
+        );
+        slowestEnqueueMs = Math.max(slowestEnqueueMs, Date.now() - started);
+        if (refusal === undefined) {
           acked.push(jobId);
           if (Date.now() > restartedAt && firstAckAfterRestart === 0) firstAckAfterRestart = Date.now();
-        } catch (error) {
+        } else {
           refused++;
-          refusals.add(error instanceof Error ? error.message.replace(/of \d+ job/, 'of N job') : String(error));
+          refusals.add(refusal.replace(/of \d+ job/, 'of N job'));
           await sleep(20);
         }
         if (n % 50 === 49) await sleep(1); // lets the workers' own calls in between the producers'
@@ -116,6 +124,7 @@ export async function crashUnderLoad(appendfsync: 'always' | 'everysec', finishW
       duplicates: [...jobs.runs.values()].filter((count) => count > 1).length,
       unfinished,
       refusals: [...refusals],
+      slowestEnqueueMs,
     };
   } finally {
     await app?.close();
@@ -135,7 +144,7 @@ async function waitFor(done: () => boolean, timeoutMs: number, what: string): Pr
 export function describeCrash(appendfsync: string, outcome: CrashOutcome): string {
   return `appendfsync ${appendfsync}: acked ${outcome.acked}, missing after restart ${outcome.missing.length} `
     + `(never run ${outcome.missingNeverRun}), refused during outage ${outcome.refused}, completed ${outcome.completed}, `
-    + `duplicates ${outcome.duplicates}, enqueue back ${outcome.enqueueBackMs} ms after restart, workers resumed ${outcome.resumeMs} ms after restart`
+    + `duplicates ${outcome.duplicates}, slowest enqueue ${outcome.slowestEnqueueMs} ms, enqueue back ${outcome.enqueueBackMs} ms after restart, workers resumed ${outcome.resumeMs} ms after restart`
     + (Object.keys(outcome.unfinished).length ? `, unfinished ${JSON.stringify(outcome.unfinished)}` : '')
     + `; producer errors: ${JSON.stringify(outcome.refusals)}`;
 }
