@@ -1,5 +1,5 @@
 export { RedisDriver, type RedisDriverOptions } from './redis.driver.js';
-export { RedisUnavailableError } from './redis-unavailable.error.js';
+export { RedisOutOfMemoryError, RedisUnavailableError } from './redis-unavailable.error.js';
 export type { RedisConnectionOptions } from './connection.js';
 export type { DriverLogger } from './server-check.js';
 export { KeySchema } from './keys.js';

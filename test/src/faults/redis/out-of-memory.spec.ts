@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Job, getProducerToken, type JobContext, type NewJob, type Producer } from '@nest-jobs/core';
-import { RedisDriver, RedisUnavailableError } from '@nest-jobs/redis';
+import { RedisDriver, RedisOutOfMemoryError, RedisUnavailableError } from '@nest-jobs/redis';
 import { bootJobsApp, rejectionOf } from '../support/boot.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
 import { recordFault } from '../support/results.js';
@@ -29,7 +29,7 @@ async function waitForCompleted(driver: RedisDriver, count: number, timeoutMs: n
 /** What every refusal must say: that Redis is out of memory, which limit, and which enqueue. */
 function expectExplainsOom(error: Error, queue: string): void {
   expect(error).toBeInstanceOf(RedisUnavailableError); // what apps already catch to answer 503 / retry later
-  expect(error.name).toBe('RedisOutOfMemoryError');
+  expect(error).toBeInstanceOf(RedisOutOfMemoryError);
   expect(error.message).toMatch(/out of memory/i);
   expect(error.message).toContain('maxmemory');
   expect(error.message).toContain(`"${queue}"`);
