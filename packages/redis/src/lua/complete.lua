@@ -11,12 +11,16 @@ local TRIM_BOUND = 1000
 local seq = reserve_seq((#ARGV - 1) / 5)
 local left, done, removed = {}, {}, {}
 local trims, trim_seen = {}, {}
+-- A lease settles once: a job removed on completion keeps its hash until the batch DEL below, so a
+-- second item with the same lease would pass the state/token check (and leave a completed index entry without a hash).
+local settled = {}
 
 for i = 2, #ARGV, 5 do
   local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local jkey = JOB .. id
   local state, current, name, attempt, m = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a', 'm'))
-  if state == 'active' and current == token then
+  if state == 'active' and current == token and not settled[id] then
+    settled[id] = true
     left[#left + 1] = m
     emit('completed', id, name, attempt, now, { 'd', result })
     if age == 'remove' then
