@@ -111,7 +111,7 @@ function applyLease(ctx: FuzzContext, job: ModelJob, record: LeasedJob, earliest
   if (record.leaseUntil < earliest || record.leaseUntil > latest) {
     throw new Violation(`fetched ${job.id}: leaseUntil ${record.leaseUntil} outside [${earliest}, ${latest}]`);
   }
-  if (ctx.model.tokens.some((ref) => ref.token === record.token && ref.id === job.id)) {
+  if (ctx.model.wasIssued(job.id, record.token)) {
     throw new Violation(`fetched ${job.id}: token ${record.token} was issued before`);
   }
   ctx.model.lease(job, record.token, record.leaseUntil);

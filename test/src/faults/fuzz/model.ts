@@ -61,6 +61,7 @@ export class Model {
   readonly removed = new Set<string>();
   /** Every token ever issued, with its job: old ones are replayed to test fencing. */
   readonly tokens: Array<{ id: string; token: string }> = [];
+  private readonly issued = new Set<string>();
   readonly undecided = new Map<string, Outcome[]>();
   paused = false;
   created = 0;
@@ -89,7 +90,11 @@ export class Model {
   /** A token that was valid for this job once, while the job is now leased under another: the fencing case. */
   isStale(id: string, token: string): boolean {
     const job = this.jobs.get(id);
-    return job?.state === 'active' && job.token !== token && this.tokens.some((ref) => ref.id === id && ref.token === token);
+    return job?.state === 'active' && job.token !== token && this.wasIssued(id, token);
+  }
+
+  wasIssued(id: string, token: string): boolean {
+    return this.issued.has(`${id}#${token}`);
   }
 
   create(job: ModelJob): void {
@@ -155,6 +160,7 @@ export class Model {
     job.token = token;
     job.leaseLo = job.leaseHi = leaseUntil;
     this.tokens.push({ id: job.id, token });
+    this.issued.add(`${job.id}#${token}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { LeaseOutcome, LeaseRef, NewJob } from '@nest-jobs/core';
+import type { LeaseOutcome, LeaseRef, NewJob, RetentionOptions } from '@nest-jobs/core';
 import { type FuzzContext, Violation, expectSame, timed } from './context.js';
 import { fetchStep } from './fetch-step.js';
 import { type ModelJob, timing } from './model.js';
@@ -51,7 +51,11 @@ function chooseRef(ctx: FuzzContext): LeaseRef {
     const id = rng.pick(active);
     return { id, token: model.jobs.get(id)!.token! };
   }
-  if (model.tokens.length > 0 && roll < 0.95) return rng.pick(model.tokens);
+  if (model.tokens.length > 0 && roll < 0.95) {
+    // Half the time a token whose job another fetch now holds: the fencing case, rare if left to chance.
+    const stale = rng.chance(0.5) ? model.tokens.filter((ref) => model.isStale(ref.id, ref.token)) : [];
+    return rng.pick(stale.length > 0 ? stale : model.tokens);
+  }
   return { id: model.jobs.size > 0 ? rng.pick([...model.jobs.keys()]) : 'j0', token: 'never-issued' };
 }
 
@@ -87,24 +91,39 @@ async function enqueueStep(ctx: FuzzContext, count: number): Promise<string> {
 
 /** What each settle item should get: the model's verdict, applied item by item as the driver does. */
 function expectOutcomes(ctx: FuzzContext, what: string, refs: LeaseRef[], outcomes: LeaseOutcome[], apply: (job: ModelJob, index: number) => void): void {
-  expectSame(`${what}: one outcome per item`, outcomes.length, refs.length);
+  expectSame(`${what} [${refs.map((ref) => `${ref.id}#${ref.token}`).join(' ')}]: one outcome per item`, outcomes.length, refs.length);
   refs.forEach((ref, index) => {
     ctx.touched.add(ref.id);
     const stale = ctx.model.isStale(ref.id, ref.token);
     const expected: LeaseOutcome = ctx.model.held(ref.id, ref.token) ? 'ok' : 'lost';
-    expectSame(`${what} of ${ref.id}#${ref.token}${stale ? ' (stale token)' : ''}`, outcomes[index], expected);
+    expectSame(`${what} [${refs.map((r) => `${r.id}#${r.token}`).join(' ')}] → ${outcomes.join(',')}: item ${index}${stale ? ' (stale token)' : ''}`, outcomes[index], expected);
     if (stale) ctx.stats.staleRejected++;
     if (expected === 'ok') apply(ctx.model.jobs.get(ref.id)!, index);
   });
 }
 
 async function completeStep(ctx: FuzzContext): Promise<string> {
-  const refs = Array.from({ length: ctx.rng.int(1, 2) }, () => chooseRef(ctx));
-  const removeOnComplete = ctx.rng.chance(0.2);
-  const items = refs.map((ref) => ({ ...ref, result: '1', ...(removeOnComplete && { retention: true }) }));
+  const { rng, model } = ctx;
+  const refs = Array.from({ length: rng.int(1, 2) }, () => chooseRef(ctx));
+  const roll = rng.next();
+  const retention: RetentionOptions | undefined = roll < 0.2 ? true : roll < 0.35 ? { count: rng.int(0, 4) } : undefined;
+  const items = refs.map((ref) => ({ ...ref, result: '1', ...(retention !== undefined && { retention }) }));
   const outcomes = await ctx.driver.complete(ctx.queue, items);
-  expectOutcomes(ctx, 'complete', refs, outcomes, (job) => (removeOnComplete ? ctx.model.remove(job.id) : ctx.model.toCompleted(job)));
-  return `complete${removeOnComplete ? ' (remove)' : ''} [${refs.map((ref) => `${ref.id}#${ref.token}`).join(' ')}] → ${outcomes.join(',')}`;
+  expectOutcomes(ctx, `complete${retention === undefined ? '' : ` (retention ${JSON.stringify(retention)})`}`, refs, outcomes, (job) => {
+    if (retention === true) return model.remove(job.id);
+    model.toCompleted(job);
+    if (typeof retention === 'object') trimCompleted(ctx, retention.count!);
+  });
+  return `complete${retention === undefined ? '' : ` (retention ${JSON.stringify(retention)})`} [${refs.map((ref) => `${ref.id}#${ref.token}`).join(' ')}] → ${outcomes.join(',')}`;
+}
+
+/** Retention `{ count }`: the oldest completed jobs go until `count` are left. */
+function trimCompleted(ctx: FuzzContext, count: number): void {
+  const completed = ctx.model.idsIn('completed').map((id) => ctx.model.jobs.get(id)!).sort((a, b) => a.finishSeq! - b.finishSeq!);
+  for (const job of completed.slice(0, Math.max(0, completed.length - count))) {
+    ctx.model.remove(job.id);
+    ctx.touched.add(job.id);
+  }
 }
 
 /** Fails one try the way core decides: retry while tries are left (now or later), else dead; sometimes unrecoverable. */
