@@ -37,11 +37,12 @@ export async function checkInvariants(ctx: FuzzContext): Promise<void> {
   expectSame('counts()', counts, model.counts());
   expectSame('isPaused()', paused, model.paused);
 
-  placeWaiting(ctx, lists[JOB_STATES.indexOf('waiting')]!);
-  const finishes = lists[JOB_STATES.indexOf('completed')]!.map((record) => model.jobs.get(record.id)!.finishSeq!);
-  if (finishes.some((finish, index) => index > 0 && finish >= finishes[index - 1]!)) {
-    throw new Violation(`completed list is not newest first: ${lists[JOB_STATES.indexOf('completed')]!.map((record) => record.id).join(',')}`);
-  }
+  const list = (state: JobState): JobRecord[] => lists[JOB_STATES.indexOf(state)]!;
+  placeWaiting(ctx, list('waiting'));
+  checkNewestFirst(ctx, 'completed', list('completed'));
+  checkNewestFirst(ctx, 'dead', list('dead'));
+  const runAts = list('delayed').map((record) => record.runAt);
+  if (runAts.some((runAt, index) => index > 0 && runAt < runAts[index - 1]!)) throw new Violation(`delayed list is not by run time: ${runAts.join(',')}`);
   await checkGetJob(ctx, listed);
 }
 
@@ -78,6 +79,15 @@ function placeWaiting(ctx: FuzzContext, waiting: JobRecord[]): void {
       throw new Violation(`waiting list out of fetch order at ${before.id} (p${before.priority}) → ${job.id} (p${job.priority}): ${jobs.map((j) => j.id).join(',')}`);
     }
   });
+}
+
+/** Completed and dead list newest first; jobs that died together in one fetch take their places from the list. */
+function checkNewestFirst(ctx: FuzzContext, state: JobState, records: JobRecord[]): void {
+  const jobs = records.map((record) => ctx.model.jobs.get(record.id)!);
+  for (const job of [...jobs].reverse()) if (job.finishSeq === undefined) job.finishSeq = ctx.model.nextFinish();
+  if (jobs.some((job, index) => index > 0 && job.finishSeq! >= jobs[index - 1]!.finishSeq!)) {
+    throw new Violation(`${state} list is not newest first: ${jobs.map((job) => job.id).join(',')}`);
+  }
 }
 
 /** getJob agrees with the lists for the ids the step touched, a few others, and says null for removed ones. */

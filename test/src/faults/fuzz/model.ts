@@ -1,4 +1,5 @@
 import type { JobCounts, JobState } from '@nest-jobs/core';
+import { emptyTally } from './events.js';
 
 /** What the fuzz expects of one job. */
 export interface ModelJob {
@@ -22,7 +23,7 @@ export interface ModelJob {
    * learns its place from the driver's waiting list.
    */
   seq?: number;
-  /** Order of completion, for the newest-first listing. */
+  /** Order of entry into completed or dead, for the newest-first listings; undefined: learned from the dead list. */
   finishSeq?: number;
 }
 
@@ -63,6 +64,8 @@ export class Model {
   readonly tokens: Array<{ id: string; token: string }> = [];
   private readonly issued = new Set<string>();
   readonly undecided = new Map<string, Outcome[]>();
+  /** Events the driver owes for the changes so far. */
+  readonly events = emptyTally();
   paused = false;
   created = 0;
   private seqCounter = 0;
@@ -70,6 +73,10 @@ export class Model {
 
   nextSeq(): number {
     return ++this.seqCounter;
+  }
+
+  nextFinish(): number {
+    return ++this.finishCounter;
   }
 
   counts(): JobCounts {
@@ -101,6 +108,7 @@ export class Model {
     this.jobs.set(job.id, job);
     this.removed.delete(job.id);
     this.created++;
+    this.events.enqueued++;
   }
 
   remove(id: string): void {
@@ -131,25 +139,41 @@ export class Model {
 
   toCompleted(job: ModelJob): void {
     job.state = 'completed';
-    job.finishSeq = ++this.finishCounter;
+    job.finishSeq = this.nextFinish();
+    this.events.completed++;
     dropLease(job);
   }
 
-  toDead(job: ModelJob): void {
+  /** Dead; `placed` false when several jobs die in one call in an order the model leaves open. */
+  toDead(job: ModelJob, placed = true): void {
     job.state = 'dead';
+    job.finishSeq = placed ? this.nextFinish() : undefined;
+    this.events.dead++;
     dropLease(job);
+  }
+
+  /** retry/retryAllDead: waiting with fresh tries, announced as enqueued again. */
+  revive(job: ModelJob, placed: boolean): void {
+    job.attempt = 0;
+    if (placed) this.toWaiting(job);
+    else this.toWaitingUnplaced(job);
+    this.events.enqueued++;
   }
 
   recordError(job: ModelJob, message: string): void {
     job.errors = Math.min(MAX_ERRORS_KEPT, job.errors + 1);
     job.lastError = message;
+    this.events.failed++;
   }
 
   /** What a lease running out does: the try counts as failed; waiting again, or dead on the last try. */
   expireLease(job: ModelJob): 'waiting' | 'dead' {
     this.recordError(job, 'lease expired');
-    if (job.attempt >= job.maxAttempts) this.toDead(job);
-    else this.toWaitingUnplaced(job);
+    if (job.attempt >= job.maxAttempts) this.toDead(job, false);
+    else {
+      this.toWaitingUnplaced(job);
+      this.events.retrying++;
+    }
     return job.attempt >= job.maxAttempts ? 'dead' : 'waiting';
   }
 
@@ -161,6 +185,7 @@ export class Model {
     job.leaseLo = job.leaseHi = leaseUntil;
     this.tokens.push({ id: job.id, token });
     this.issued.add(`${job.id}#${token}`);
+    this.events.active++;
   }
 }
 

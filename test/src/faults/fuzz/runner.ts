@@ -1,6 +1,7 @@
 import type { QueueDriver } from '@nest-jobs/core';
 import { checkInvariants } from './check.js';
 import type { FuzzClock, FuzzContext, FuzzStats } from './context.js';
+import { EventCounter } from './events.js';
 import { Model } from './model.js';
 import { Prng } from './prng.js';
 import { runStep, stepWeights } from './steps.js';
@@ -39,6 +40,7 @@ export async function runSeed(label: string, seed: number, steps: number, create
   const stats: FuzzStats = { staleRejected: 0, leasesExpired: 0, deaths: 0, revived: 0 };
   const ctx: FuzzContext = { driver: target.driver, queue: 'fuzz', model, rng: new Prng(seed), clock: target.clock, stats, touched: new Set(), nextId: 0 };
   const log: string[] = [];
+  const events = new EventCounter(target.driver, ctx.queue);
   try {
     await target.driver.registerQueues([ctx.queue]);
     for (let step = 0; step < steps; step++) {
@@ -47,6 +49,8 @@ export async function runSeed(label: string, seed: number, steps: number, create
       log[step] = `${step}: ${await runStep(ctx, kind)}`;
       await checkInvariants(ctx);
     }
+    log.push(`${steps}: (end) every state change's event, exactly once`);
+    await events.expect(model.events, 5_000);
     return { seed, steps, jobs: model.created, stats };
   } catch (error) {
     const shown = log.slice(-STEPS_SHOWN);
@@ -58,6 +62,7 @@ export async function runSeed(label: string, seed: number, steps: number, create
     ].join('\n');
     return { seed, steps: log.length, jobs: model.created, stats, violation };
   } finally {
+    events.close();
     await target.dispose();
   }
 }

@@ -110,7 +110,11 @@ async function completeStep(ctx: FuzzContext): Promise<string> {
   const items = refs.map((ref) => ({ ...ref, result: '1', ...(retention !== undefined && { retention }) }));
   const outcomes = await ctx.driver.complete(ctx.queue, items);
   expectOutcomes(ctx, `complete${retention === undefined ? '' : ` (retention ${JSON.stringify(retention)})`}`, refs, outcomes, (job) => {
-    if (retention === true) return model.remove(job.id);
+    if (retention === true) {
+      // Completed (and announced) first, then dropped at once.
+      model.events.completed++;
+      return model.remove(job.id);
+    }
     model.toCompleted(job);
     if (typeof retention === 'object') trimCompleted(ctx, retention.count!);
   });
@@ -145,6 +149,7 @@ async function failStep(ctx: FuzzContext): Promise<string> {
       ctx.stats.deaths++;
       return model.toDead(held);
     }
+    model.events.retrying++;
     const when = timing(window, retryAt);
     if (when === 'passed') return model.toWaiting(held);
     model.toDelayed(held, retryAt);
@@ -187,8 +192,7 @@ async function retryStep(ctx: FuzzContext): Promise<string> {
   ctx.touched.add(id);
   expectSame(`retry of ${id} (${job?.state ?? 'absent'})`, moved, job?.state === 'dead');
   if (job && moved) {
-    job.attempt = 0;
-    model.toWaiting(job);
+    model.revive(job, true);
     ctx.stats.revived++;
   }
   return `retry ${id} → ${moved}`;
@@ -199,10 +203,8 @@ async function retryAllStep(ctx: FuzzContext): Promise<string> {
   const moved = await ctx.driver.retryAllDead(ctx.queue);
   expectSame('retryAllDead: jobs moved', moved, dead.length);
   for (const id of dead) {
-    const job = ctx.model.jobs.get(id)!;
-    job.attempt = 0;
-    // Revived oldest death first; the model doesn't pin death order, so the check learns the places.
-    ctx.model.toWaitingUnplaced(job);
+    // Revived oldest death first; the check learns the places from the waiting list.
+    ctx.model.revive(ctx.model.jobs.get(id)!, false);
     ctx.touched.add(id);
   }
   ctx.stats.revived += moved;
