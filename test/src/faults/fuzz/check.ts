@@ -53,6 +53,7 @@ function resolveUndecided(ctx: FuzzContext, listed: Map<string, JobRecord>): voi
     const outcome = outcomes.find((candidate) => candidate.state === state);
     if (!outcome) throw new Violation(`${id} is ${state ?? 'gone'}, expected one of ${outcomes.map((o) => o.state).join('|')}`);
     outcome.apply(ctx.model.jobs.get(id)!);
+    ctx.stats.timingResolved++;
   }
   ctx.model.undecided.clear();
 }

@@ -47,6 +47,8 @@ export interface FuzzStats {
   leasesExpired: number;
   deaths: number;
   revived: number;
+  /** Jobs whose outcome fell inside a call window and was taken from the driver (Redis only). */
+  timingResolved: number;
 }
 
 export interface FuzzContext {

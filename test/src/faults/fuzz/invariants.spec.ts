@@ -19,9 +19,10 @@ async function fuzz(label: 'memory' | 'redis', createTarget: () => Promise<FuzzT
   const steps = results.reduce((sum, result) => sum + result.steps, 0);
   const stale = results.reduce((sum, result) => sum + result.stats.staleRejected, 0);
   const expired = results.reduce((sum, result) => sum + result.stats.leasesExpired, 0);
+  const resolved = results.reduce((sum, result) => sum + result.stats.timingResolved, 0);
   recordFault({ fault: `invariant fuzzing (${label})`, runs: results.length, jobs, lost: violations.length, duplicates: 0, note: `${steps} steps` });
   process.stdout.write(`invariant fuzzing (${label}): seeds ${seedList(results)}, ${steps} steps, ${jobs} jobs, `
-    + `${expired} leases expired, ${stale} stale tokens refused, ${violations.length} violations, ${Date.now() - started} ms\n`);
+    + `${expired} leases expired, ${stale} stale tokens refused, ${resolved} timing-dependent outcomes read back, ${violations.length} violations, ${Date.now() - started} ms\n`);
   for (const result of violations) process.stderr.write(`${result.violation}\n`);
   expect(violations.map((result) => result.violation)).toEqual([]);
   // Without these the fuzz would pass while never reaching fencing or lease recovery.
