@@ -14,11 +14,11 @@ afterAll(async () => {
 
 const PAD = 'x'.repeat(4_000);
 const job = (id: string, queue = 'q'): NewJob => ({
-  id, queue, name: 'Mailer.send', payload: JSON.stringify({ pad: PAD }), priority: 0, maxAttempts: 1, runAt: Date.now(), enqueuedAt: Date.now(),
+  id, queue, name: 'Mailer.send', payload: JSON.stringify({ pad: PAD }), priority: 0, maxAttempts: 2, runAt: Date.now(), enqueuedAt: Date.now(),
 });
 
 describe('RedisDriver at maxmemory (noeviction)', () => {
-  it('refuses an enqueue with RedisOutOfMemoryError naming the job and queue; boots, counts and reads what is queued', async () => {
+  it('refuses an enqueue with RedisOutOfMemoryError naming the job and queue; boots, counts, reads and drains what is queued', async () => {
     const driver = new RedisDriver({ url: server.url, prefix: 'mem', logger: { warn: () => undefined } });
     const worker = new RedisDriver({ url: server.url, prefix: 'mem', logger: { warn: () => undefined } });
     try {
@@ -37,6 +37,21 @@ describe('RedisDriver at maxmemory (noeviction)', () => {
       await worker.registerQueues(['q']);
       expect(await worker.counts('q')).toEqual({ waiting: queued, delayed: 0, active: 0, completed: 0, dead: 0 });
       expect((await worker.getJob('q', 'j0'))?.state).toBe('waiting');
+
+      // The backlog drains at the limit: fetch and complete start with a write that frees memory.
+      // A lapsed lease too: its recovery inside fetch also frees before it writes.
+      const [first] = await worker.fetch('q', { max: 1, leaseMs: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      let completed = 0;
+      for (;;) {
+        const leased = await worker.fetch('q', { max: 50, leaseMs: 30_000 });
+        if (leased.length === 0) break;
+        const outcomes = await worker.complete('q', leased.map((lease) => ({ id: lease.id, token: lease.token, result: 'null' })));
+        completed += outcomes.filter((outcome) => outcome === 'ok').length;
+      }
+      expect(completed).toBe(queued);
+      expect((await worker.getJob('q', first!.id))?.attempt).toBe(2);
+      expect(await worker.counts('q')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: queued, dead: 0 });
     } finally {
       await Promise.all([driver.close(), worker.close()]);
     }

@@ -8,8 +8,7 @@
 local now = now_ms()
 local out = {}
 local TRIM_BOUND = 1000
-local seq = reserve_seq((#ARGV - 1) / 5)
-local left, done, removed = {}, {}, {}
+local left, kept, done, removed = {}, {}, {}, {}
 local trims, trim_seen = {}, {}
 -- A lease settles once: a job removed on completion keeps its hash until the batch DEL below, so a
 -- second item with the same lease would pass the state/token check (and leave a completed index entry without a hash).
@@ -22,17 +21,11 @@ for i = 2, #ARGV, 5 do
   if state == 'active' and current == token and not settled[id] then
     settled[id] = true
     left[#left + 1] = m
-    emit('completed', id, name, attempt, now, { 'd', result })
+    -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
+    kept[#kept + 1] = { jkey, id, result, name, attempt, age == 'remove' }
     if age == 'remove' then
       removed[#removed + 1] = jkey
     else
-      -- A fresh member keeps completions of the same millisecond in finish order.
-      -- The stale token stays: only an active job's token is ever honoured.
-      seq = seq + 1
-      local finished = member_at(seq, id)
-      done[#done + 1] = now
-      done[#done + 1] = finished
-      redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', int(now))
       local spec = age .. '|' .. count
       if (age ~= '' or count ~= '') and not trim_seen[spec] then
         trim_seen[spec] = true
@@ -45,8 +38,25 @@ for i = 2, #ARGV, 5 do
   end
 end
 
+-- Freeing writes first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
+-- write may grow memory (INCRBY, HSET) but lets one that began by freeing run to its end, so a
+-- full Redis still drains its backlog.
 zrem_many(K.active, left)
 for i = 1, #removed, 4000 do redis.call('DEL', unpack(removed, i, math.min(i + 3999, #removed))) end
+local seq = #kept > #removed and reserve_seq(#kept - #removed) or 0
+for _, job in ipairs(kept) do
+  local jkey, id, result, name, attempt, remove = unpack(job)
+  emit('completed', id, name, attempt, now, { 'd', result })
+  if not remove then
+    -- A fresh member keeps completions of the same millisecond in finish order.
+    -- The stale token stays: only an active job's token is ever honoured.
+    seq = seq + 1
+    local finished = member_at(seq, id)
+    done[#done + 1] = now
+    done[#done + 1] = finished
+    redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', int(now))
+  end
+end
 zadd_many(K.completed, done)
 
 -- Oldest completed jobs past a retention limit go, index entry and hash together.

@@ -25,6 +25,9 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0
   if reason then
     quarantine(K.active, m, jkey, id, reason, now)
   else
+    -- Freeing first: at maxmemory Redis refuses a script whose first write may grow memory (this HSET
+    -- would be), which would keep every fetch failing once a lease lapsed on a full Redis.
+    redis.call('ZREM', K.active, m)
     local name, attempt, max_attempts = unpack(redis.call('HMGET', jkey, 'n', 'a', 'ma'))
     local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = tonumber(attempt), at = now }
     record_error(jkey, err)
