@@ -114,10 +114,17 @@ export class RedisDriver implements QueueDriver {
     }
     const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), error); });
     const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
+    const outcomes = chunks.map((_, chunkIndex) => replies?.[chunkIndex] ?? [new Error('no reply'), null]);
+    const failed = outcomes.findIndex(([error]) => error);
+    if (failed >= 0) {
+      const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), outcomes[failed]![0]);
+      // Chunks are separate script calls: some may have gone in. The caller must know which, or a retry duplicates them.
+      const stored = chunks.filter((_, chunkIndex) => !outcomes[chunkIndex]![0]).flatMap((chunk) => chunk.jobs.map(({ job }) => job.id));
+      if (stored.length > 0) error.message += ` Of the same call ${stored.length} job(s) were enqueued all the same: ${previewIds(stored)}.`;
+      throw error;
+    }
     chunks.forEach((chunk, chunkIndex) => {
-      const [error, reply] = replies?.[chunkIndex] ?? [new Error('no reply'), null];
-      if (error) throw unreachable(this.target, enqueueOf(chunk.jobs.map(({ job }) => job), [chunk.queue]), error);
-      const flat = reply as Array<number | JobState>;
+      const flat = outcomes[chunkIndex]![1] as Array<number | JobState>;
       chunk.jobs.forEach(({ job, index }, position) => {
         results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
       });
@@ -318,6 +325,10 @@ function enqueueOf(jobs: NewJob[], queues: string[]): string {
   const names = [...new Set(jobs.map((job) => job.name))];
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
   return `enqueue of ${jobs.length} job(s) (${shown}) to ${[...new Set(queues)].map((queue) => `"${queue}"`).join(', ')}`;
+}
+
+function previewIds(ids: string[]): string {
+  return ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, … (${ids.length - 5} more)` : ids.join(', ');
 }
 
 function jobArgs(job: NewJob): Array<string | number> {
