@@ -63,6 +63,20 @@ export function leaseConformance(f: Fixture): void {
       expect((await f.driver.getJob(f.queue, id!))?.result).toBe('1');
     });
 
+    it('settles a lease once even when one batch names it twice, with or without removal', async () => {
+      const [kept, removed] = await f.add({}, {});
+      const [first, second] = await f.fetch(2);
+      const keep = { id: kept!, token: first!.token };
+      const drop = { id: removed!, token: second!.token };
+      expect(await f.driver.complete(f.queue, [
+        { ...drop, result: '1', retention: true }, { ...drop, result: '2' }, { ...keep, result: '3' }, { ...keep, result: '4', retention: true },
+      ])).toEqual(['ok', 'lost', 'ok', 'lost']);
+      expect(await f.driver.getJob(f.queue, removed!)).toBeNull();
+      expect((await f.driver.getJob(f.queue, kept!))?.result).toBe('3');
+      expect(await f.driver.counts(f.queue)).toMatchObject({ active: 0, completed: 1 });
+      expect((await f.driver.list(f.queue, 'completed', { offset: 0, limit: 10 })).map((job) => job.id)).toEqual([kept]);
+    });
+
     it('settles a batch with one outcome per item, in order', async () => {
       const ids = await f.add({}, {}, {});
       const leased = await f.fetch(3);
