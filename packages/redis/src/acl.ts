@@ -14,7 +14,7 @@ export const REDIS_ACL_COMMANDS = {
   /** Idle workers (BLPOP on a queue's marker) and the event feed (XREAD on a queue's stream). */
   blockingReads: ['blpop', 'xread'],
   /** Admin API, readiness checks and the queue registry. */
-  reads: ['hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'multi', 'exec'],
+  reads: ['hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time'],
   /** Pause, schedule pause, queue registry, handing a marker on to another process. */
   writes: ['set', 'hset', 'sadd', 'lpush'],
   /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */
