@@ -5,7 +5,9 @@ import { isValidQueueName } from '@nest-jobs/core';
  * `{<prefix>:<queue>}`, so one script touches one Redis Cluster slot; the
  * prefix keeps applications that share a server apart.
  *
- *   {p:q}:job:<id>     HASH  one job (short field names, see codec.ts)
+ *   {p:q}:job:<id>     HASH  one job (short field names, see codec.ts), all but its payload
+ *   {p:q}:pl:<id>      STRING the job's payload JSON: apart, so the hash keeps Redis's compact
+ *                      listpack encoding (one value over 64 bytes turns a hash into a hashtable)
  *   {p:q}:waiting      ZSET  "<seq16>:<id>" by -priority (FIFO by member among equals)
  *   {p:q}:delayed      ZSET  by run time
  *   {p:q}:active       ZSET  by lease expiry
@@ -37,6 +39,10 @@ export class KeySchema {
 
   job(queue: string, id: string): string {
     return this.jobPrefix(queue) + id;
+  }
+
+  payload(queue: string, id: string): string {
+    return `${this.base(queue)}:pl:${id}`;
   }
 
   stateKey(queue: string, state: string): string {

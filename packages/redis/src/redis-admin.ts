@@ -15,8 +15,7 @@ export class RedisAdmin {
   ) {}
 
   async getJob(queue: string, id: string): Promise<JobRecord | null> {
-    const hash = await this.client.hgetall(this.keys.job(queue, id));
-    return hash.s ? decodeJob(queue, id, hash) : null;
+    return (await this.records(queue, [id]))[0] ?? null;
   }
 
   async counts(queue: string): Promise<JobCounts> {
@@ -39,13 +38,22 @@ export class RedisAdmin {
       ? await this.client.zrevrange(key, options.offset, stop)
       : await this.client.zrange(key, String(options.offset), String(stop));
     if (members.length === 0) return [];
+    return this.records(queue, members.map((member) => member.slice(17)));
+  }
+
+  /** Each job's hash and payload string in one round trip; a job that is gone is left out. */
+  private async records(queue: string, ids: string[]): Promise<JobRecord[]> {
     const pipeline = this.client.pipeline();
-    const ids = members.map((member) => member.slice(17));
-    ids.forEach((id) => pipeline.hgetall(this.keys.job(queue, id)));
+    ids.forEach((id) => pipeline.hgetall(this.keys.job(queue, id)).get(this.keys.payload(queue, id)));
     const replies = (await pipeline.exec()) ?? [];
     return ids.flatMap((id, index) => {
-      const hash = replies[index]?.[1] as Record<string, string> | undefined;
-      return hash?.s ? [decodeJob(queue, id, hash)] : [];
+      const [hashError, hash] = replies[2 * index] ?? [new Error('no reply'), undefined];
+      if (hashError) throw hashError;
+      const fields = hash as Record<string, string>;
+      if (!fields.s) return [];
+      // A hash field 'p' is a record written before payloads moved to their own key.
+      const payload = replies[2 * index + 1]?.[1];
+      return [decodeJob(queue, id, fields.p === undefined && typeof payload === 'string' ? { ...fields, p: payload } : fields)];
     });
   }
 

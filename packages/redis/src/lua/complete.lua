@@ -9,6 +9,7 @@ local now = now_ms()
 local out = {}
 local TRIM_BOUND = 1000
 local left, kept, done, removed = {}, {}, {}, {}
+local stays = 0
 local trims, trim_seen = {}, {}
 -- A lease settles once: a job removed on completion keeps its hash until the batch DEL below, so a
 -- second item with the same lease would pass the state/token check (and leave a completed index entry without a hash).
@@ -25,7 +26,9 @@ for i = 2, #ARGV, 5 do
     kept[#kept + 1] = { jkey, id, result, name, attempt, age == 'remove' }
     if age == 'remove' then
       removed[#removed + 1] = jkey
+      removed[#removed + 1] = PAYLOAD .. id
     else
+      stays = stays + 1
       local spec = age .. '|' .. count
       if (age ~= '' or count ~= '') and not trim_seen[spec] then
         trim_seen[spec] = true
@@ -43,7 +46,7 @@ end
 -- full Redis still drains its backlog.
 zrem_many(K.active, left)
 for i = 1, #removed, 4000 do redis.call('DEL', unpack(removed, i, math.min(i + 3999, #removed))) end
-local seq = #kept > #removed and reserve_seq(#kept - #removed) or 0
+local seq = stays > 0 and reserve_seq(stays) or 0
 for _, job in ipairs(kept) do
   local jkey, id, result, name, attempt, remove = unpack(job)
   emit('completed', id, name, attempt, now, { 'd', result })
@@ -63,7 +66,10 @@ zadd_many(K.completed, done)
 local function drop(members)
   if #members == 0 then return end
   local keys = {}
-  for j, old in ipairs(members) do keys[j] = JOB .. string.sub(old, 18) end
+  for _, old in ipairs(members) do
+    keys[#keys + 1] = JOB .. string.sub(old, 18)
+    keys[#keys + 1] = PAYLOAD .. string.sub(old, 18)
+  end
   zrem_many(K.completed, members)
   redis.call('DEL', unpack(keys))
 end

@@ -19,7 +19,8 @@ end
 local id = ARGV[4]
 local jkey = JOB .. id
 if redis.call('EXISTS', jkey) == 1 then return 'duplicate' end
-redis.call('HSET', jkey, 'n', ARGV[5], 'p', ARGV[6], 'pr', ARGV[7], 'ma', ARGV[8], 'ra', ARGV[9], 'ea', ARGV[10], 'a', 0)
+redis.call('SET', PAYLOAD .. id, ARGV[6])
+redis.call('HSET', jkey, 'n', ARGV[5], 'pr', ARGV[7], 'ma', ARGV[8], 'ra', ARGV[9], 'ea', ARGV[10], 'a', 0)
 if ARGV[11] ~= '' then redis.call('HSET', jkey, 'sf', ARGV[11]) end
 to_waiting(jkey, id)
 redis.call('HSET', skey, 'lastJobId', id)

@@ -10,6 +10,7 @@ local seq = reserve_seq((#ARGV - 1) / 8)
 local waiting, delayed = {}, {}
 -- An id given twice in one call: the second sees the first, as separate calls would.
 local created = {}
+local payloads = {}
 for i = 2, #ARGV, 8 do
   local id, name = ARGV[i], ARGV[i + 1]
   local jkey = JOB .. id
@@ -32,16 +33,19 @@ for i = 2, #ARGV, 8 do
     index[#index + 1] = is_delayed and run_at or -tonumber(priority)
     index[#index + 1] = m
     if ARGV[i + 7] ~= '' then
-      redis.call('HSET', jkey, 'n', name, 'p', ARGV[i + 2], 'pr', priority, 'ma', ARGV[i + 4], 'ra', ARGV[i + 5], 'ea', ARGV[i + 6], 'a', 0, 's', state, 'm', m, 'sf', ARGV[i + 7])
+      redis.call('HSET', jkey, 'n', name, 'pr', priority, 'ma', ARGV[i + 4], 'ra', ARGV[i + 5], 'ea', ARGV[i + 6], 'a', 0, 's', state, 'm', m, 'sf', ARGV[i + 7])
     else
-      redis.call('HSET', jkey, 'n', name, 'p', ARGV[i + 2], 'pr', priority, 'ma', ARGV[i + 4], 'ra', ARGV[i + 5], 'ea', ARGV[i + 6], 'a', 0, 's', state, 'm', m)
+      redis.call('HSET', jkey, 'n', name, 'pr', priority, 'ma', ARGV[i + 4], 'ra', ARGV[i + 5], 'ea', ARGV[i + 6], 'a', 0, 's', state, 'm', m)
     end
+    payloads[#payloads + 1] = PAYLOAD .. id
+    payloads[#payloads + 1] = ARGV[i + 2]
     created[id] = state
     emit('enqueued', id, name, 0, ARGV[i + 6])
     out[#out + 1] = 1
     out[#out + 1] = state
   end
 end
+for i = 1, #payloads, 4000 do redis.call('MSET', unpack(payloads, i, math.min(i + 3999, #payloads))) end
 zadd_many(K.waiting, waiting)
 zadd_many(K.delayed, delayed)
 -- A new delayed job may be due sooner than idle workers plan to wake: let them re-plan too.

@@ -51,11 +51,16 @@ local count = #popped / 2
 if count == 0 then return out end
 local token = reserve_token(count)
 local leased = {}
+local payload_keys = {}
+for i = 1, #popped, 2 do payload_keys[#payload_keys + 1] = PAYLOAD .. string.sub(popped[i], 18) end
+local payloads = redis.call('MGET', unpack(payload_keys))
 for i = 1, #popped, 2 do
   local m = popped[i]
   local id = string.sub(m, 18)
   local jkey = JOB .. id
   local fields = redis.pcall('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
+  -- A hash field 'p' is a record written before payloads moved to their own key.
+  if not fields.err and not fields[2] then fields[2] = payloads[(i + 1) / 2] end
   local reason = leased_problem(jkey, fields)
   if reason then
     quarantine(K.waiting, m, jkey, id, reason, now)

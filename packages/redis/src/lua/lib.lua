@@ -14,6 +14,8 @@
 local K = { waiting = KEYS[1], delayed = KEYS[2], active = KEYS[3], completed = KEYS[4], dead = KEYS[5],
   paused = KEYS[6], seq = KEYS[7], token = KEYS[8], events = KEYS[9], marker = KEYS[10] }
 local JOB = ARGV[1]
+-- "{p:q}:job:" -> "{p:q}:pl:": each job's payload string (see keys.ts).
+local PAYLOAD = string.sub(JOB, 1, -5) .. 'pl:'
 local STATE_KEY = { waiting = K.waiting, delayed = K.delayed, active = K.active, completed = K.completed, dead = K.dead }
 local MAX_ERRORS = 20
 -- About this many recent events stay in the stream for readers that fall behind.
@@ -163,6 +165,7 @@ local function leased_problem(jkey, fields)
   end
   if not tonumber(fields[3]) then return 'field pr (priority) is not a number' end
   if not tonumber(fields[4]) then return 'field ma (maxAttempts) is not a number' end
+  if not fields[2] then return 'the payload is missing' end
   if fields[10] and not string.match(fields[10], '^%d+$') then return 'field a (attempt) is not an integer' end
   return nil
 end

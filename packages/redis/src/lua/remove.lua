@@ -4,5 +4,5 @@
 -- Returns 1 when a job was removed, else 0.
 local jkey = JOB .. ARGV[2]
 if not unindex(jkey) then return 0 end
-redis.call('DEL', jkey)
+redis.call('DEL', jkey, PAYLOAD .. ARGV[2])
 return 1
