@@ -5,6 +5,7 @@ import type {
 import { decodeLeased } from './codec.js';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
+import { EnqueueSender, enqueueOf, jobArgs } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
 import { KeySchema } from './keys.js';
 import { MarkerWaiter } from './marker-waiter.js';
@@ -37,7 +38,8 @@ export class RedisDriver implements QueueDriver {
   private readonly waiter: MarkerWaiter;
   private readonly reader: EventReader;
   private readonly admin: RedisAdmin;
-  private readonly coalescer = new EnqueueCoalescer((jobs) => this.sendEnqueue(jobs));
+  private readonly coalescer = new EnqueueCoalescer((jobs) => this.sender.send(jobs));
+  private readonly sender: EnqueueSender;
   private readonly knownQueues = new Set<string>();
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
@@ -59,6 +61,7 @@ export class RedisDriver implements QueueDriver {
     this.waiter = new MarkerWaiter(this.client, this.keys, report);
     this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
     this.admin = new RedisAdmin(this.client, this.keys);
+    this.sender = new EnqueueSender(this.client, this.scripts, this.keys, this.target, (queue) => this.waiter.notify(queue));
     this.client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
 
@@ -96,41 +99,6 @@ export class RedisDriver implements QueueDriver {
     const queues = [...new Set(jobs.map((job) => job.queue))];
     await this.remember(queues, enqueueOf(jobs, queues));
     return this.coalescer.enqueue(jobs);
-  }
-
-  private async sendEnqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
-    // Jobs of one queue go in chunks to one script call each; the calls share one round trip.
-    const chunks = chunkByQueue(jobs, ENQUEUE_CHUNK);
-    if (chunks.length === 1) {
-      const chunk = chunks[0]!;
-      const flat = (await this.scripts.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)))
-        .catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), error); })) as Array<number | JobState>;
-      this.waiter.notify(chunk.queue);
-      return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
-    }
-    const pipeline = this.client.pipeline() as unknown as ScriptCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-    for (const chunk of chunks) {
-      void pipeline.njEnqueue(...this.queueArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job)));
-    }
-    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), error); });
-    const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
-    const outcomes = chunks.map((_, chunkIndex) => replies?.[chunkIndex] ?? [new Error('no reply'), null]);
-    const failed = outcomes.findIndex(([error]) => error);
-    if (failed >= 0) {
-      const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), outcomes[failed]![0]);
-      // Chunks are separate script calls: some may have gone in. The caller must know which, or a retry duplicates them.
-      const stored = chunks.filter((_, chunkIndex) => !outcomes[chunkIndex]![0]).flatMap((chunk) => chunk.jobs.map(({ job }) => job.id));
-      if (stored.length > 0) error.message += ` Of the same call ${stored.length} job(s) were enqueued all the same: ${previewIds(stored)}.`;
-      throw error;
-    }
-    chunks.forEach((chunk, chunkIndex) => {
-      const flat = outcomes[chunkIndex]![1] as Array<number | JobState>;
-      chunk.jobs.forEach(({ job, index }, position) => {
-        results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
-      });
-      this.waiter.notify(chunk.queue);
-    });
-    return results;
   }
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
@@ -300,39 +268,6 @@ export class RedisDriver implements QueueDriver {
       this.reader.addQueue(queue);
     });
   }
-}
-
-/** Jobs per enqueue script call: large enough to amortise the call, small enough not to block Redis. */
-const ENQUEUE_CHUNK = 500;
-
-function chunkByQueue(jobs: NewJob[], size: number): Array<{ queue: string; jobs: Array<{ job: NewJob; index: number }> }> {
-  const chunks: Array<{ queue: string; jobs: Array<{ job: NewJob; index: number }> }> = [];
-  const open = new Map<string, { queue: string; jobs: Array<{ job: NewJob; index: number }> }>();
-  jobs.forEach((job, index) => {
-    let chunk = open.get(job.queue);
-    if (!chunk || chunk.jobs.length >= size) {
-      chunk = { queue: job.queue, jobs: [] };
-      open.set(job.queue, chunk);
-      chunks.push(chunk);
-    }
-    chunk.jobs.push({ job, index });
-  });
-  return chunks;
-}
-
-/** `enqueue of 2 job(s) (Emails.send) to "emails"`: errors say which work was refused. */
-function enqueueOf(jobs: NewJob[], queues: string[]): string {
-  const names = [...new Set(jobs.map((job) => job.name))];
-  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
-  return `enqueue of ${jobs.length} job(s) (${shown}) to ${[...new Set(queues)].map((queue) => `"${queue}"`).join(', ')}`;
-}
-
-function previewIds(ids: string[]): string {
-  return ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, … (${ids.length - 5} more)` : ids.join(', ');
-}
-
-function jobArgs(job: NewJob): Array<string | number> {
-  return [job.id, job.name, job.payload, job.priority, job.maxAttempts, Math.round(job.runAt), Math.round(job.enqueuedAt), job.scheduledFor === undefined ? '' : Math.round(job.scheduledFor)];
 }
 
 function retentionArgs(retention: CompleteItem['retention']): [string | number, string | number] {

@@ -1,0 +1,94 @@
+import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core';
+import type { AnyClient } from './connection.js';
+import type { KeySchema } from './keys.js';
+import { unreachable } from './redis-unavailable.error.js';
+import type { ScriptCommands } from './scripts.js';
+
+/** Jobs per enqueue script call: large enough to amortise the call, small enough not to block Redis. */
+const ENQUEUE_CHUNK = 500;
+
+type Chunk = { queue: string; jobs: Array<{ job: NewJob; index: number }> };
+type PipelineWithScripts = ScriptCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+
+/**
+ * Writes a batch of new jobs: per queue in chunks, one enqueue script call
+ * each, all chunks in one round trip. Errors name the jobs and queues refused
+ * and, when only some chunks failed, the jobs that went in all the same.
+ */
+export class EnqueueSender {
+  constructor(
+    private readonly client: AnyClient,
+    private readonly scripts: ScriptCommands,
+    private readonly keys: KeySchema,
+    private readonly target: string,
+    /** Called per queue that got jobs, to wake this process's idle workers at once. */
+    private readonly onEnqueued: (queue: string) => void,
+  ) {}
+
+  async send(jobs: NewJob[]): Promise<EnqueueResult[]> {
+    const chunks = chunkByQueue(jobs, ENQUEUE_CHUNK);
+    if (chunks.length === 1) {
+      const chunk = chunks[0]!;
+      const flat = (await this.scripts.njEnqueue(...this.args(chunk))
+        .catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), error); })) as Array<number | JobState>;
+      this.onEnqueued(chunk.queue);
+      return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
+    }
+    const pipeline = this.client.pipeline() as unknown as PipelineWithScripts;
+    for (const chunk of chunks) void pipeline.njEnqueue(...this.args(chunk));
+    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), error); });
+    const outcomes = chunks.map((_, chunkIndex) => replies?.[chunkIndex] ?? [new Error('no reply'), null]);
+    const failed = outcomes.findIndex(([error]) => error);
+    if (failed >= 0) {
+      const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), outcomes[failed]![0]);
+      // Chunks are separate script calls: some may have gone in. The caller must know which, or a retry duplicates them.
+      const stored = chunks.filter((_, chunkIndex) => !outcomes[chunkIndex]![0]).flatMap((chunk) => chunk.jobs.map(({ job }) => job.id));
+      if (stored.length > 0) error.message += ` Of the same call ${stored.length} job(s) were enqueued all the same: ${previewIds(stored)}.`;
+      throw error;
+    }
+    const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
+    chunks.forEach((chunk, chunkIndex) => {
+      const flat = outcomes[chunkIndex]![1] as Array<number | JobState>;
+      chunk.jobs.forEach(({ job, index }, position) => {
+        results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
+      });
+      this.onEnqueued(chunk.queue);
+    });
+    return results;
+  }
+
+  private args(chunk: Chunk): Array<string | number> {
+    return [...this.keys.queueKeys(chunk.queue), this.keys.jobPrefix(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job))];
+  }
+}
+
+function chunkByQueue(jobs: NewJob[], size: number): Chunk[] {
+  const chunks: Chunk[] = [];
+  const open = new Map<string, Chunk>();
+  jobs.forEach((job, index) => {
+    let chunk = open.get(job.queue);
+    if (!chunk || chunk.jobs.length >= size) {
+      chunk = { queue: job.queue, jobs: [] };
+      open.set(job.queue, chunk);
+      chunks.push(chunk);
+    }
+    chunk.jobs.push({ job, index });
+  });
+  return chunks;
+}
+
+/** `enqueue of 2 job(s) (Emails.send) to "emails"`: errors say which work was refused. */
+export function enqueueOf(jobs: NewJob[], queues: string[]): string {
+  const names = [...new Set(jobs.map((job) => job.name))];
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+  return `enqueue of ${jobs.length} job(s) (${shown}) to ${[...new Set(queues)].map((queue) => `"${queue}"`).join(', ')}`;
+}
+
+function previewIds(ids: string[]): string {
+  return ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, … (${ids.length - 5} more)` : ids.join(', ');
+}
+
+/** A job's values in the order the enqueue scripts read them. */
+export function jobArgs(job: NewJob): Array<string | number> {
+  return [job.id, job.name, job.payload, job.priority, job.maxAttempts, Math.round(job.runAt), Math.round(job.enqueuedAt), job.scheduledFor === undefined ? '' : Math.round(job.scheduledFor)];
+}
