@@ -68,3 +68,19 @@ describe('RedisDriver job records', () => {
     expect(dead?.errors[0]?.message).toBe('corrupt job record: the payload is missing');
   });
 });
+
+describe('RedisDriver enqueue split over several script calls', () => {
+  it('names the jobs that went in when a later call of the same enqueue fails', async () => {
+    // A damaged index makes the second queue's script call fail while the first one's succeeds.
+    await raw!.set(driver!.keys.stateKey('broken', 'waiting'), 'not a sorted set');
+    const now = Date.now();
+    const jobs = [
+      ...['ok-1', 'ok-2'].map((id) => ({ ...job(id), queue: 'fine' })),
+      { ...job('refused'), queue: 'broken', runAt: now, enqueuedAt: now },
+    ];
+    const error = await driver!.enqueue(jobs).then(() => undefined, (reason: unknown) => reason as Error);
+    expect(error?.message).toContain('WRONGTYPE');
+    expect(error?.message).toContain('Of the same call 2 job(s) were enqueued all the same: ok-1, ok-2.');
+    expect((await driver!.getJob('fine', 'ok-1'))?.state).toBe('waiting');
+  });
+});
