@@ -43,4 +43,16 @@ describe('fromJson', () => {
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(parsed.ok).toBe(1);
   });
+
+  it('drops a __proto__ key spelled with \\u escapes too, at any depth', () => {
+    const parsed = fromJson<Record<string, Record<string, unknown>>>('{"a":{"\\u005f_proto__":{"polluted":true}},"\\u005F\\u005Fproto\\u005f\\u005f":{"polluted":true}}');
+    expect(Object.keys(parsed)).toEqual(['a']);
+    expect(Object.keys(parsed.a!)).toEqual([]);
+    expect(Object.getPrototypeOf(Object.assign({}, parsed.a))).toBe(Object.prototype);
+  });
+
+  it('parses text without __proto__ exactly as JSON.parse does', () => {
+    const text = '{"to":"ada@example.com","n":[1,2.5,null,true],"nested":{"k":"v"}}';
+    expect(fromJson(text)).toEqual(JSON.parse(text));
+  });
 });

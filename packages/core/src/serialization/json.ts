@@ -23,6 +23,9 @@ export function toJson(value: unknown, what: string, maxBytes: number): string {
 
 /** Parses JSON text; `__proto__` keys are dropped so merging the value can't change prototypes. */
 export function fromJson<T = unknown>(text: string): T {
+  // A reviver makes JSON.parse several times slower, and this runs for every job. A "__proto__"
+  // key can only be written literally or with a \u escape, so text with neither needs none.
+  if (!text.includes('__proto__') && !text.includes('\\u')) return JSON.parse(text) as T;
   return JSON.parse(text, dropProtoKeys) as T;
 }
 
