@@ -5,13 +5,14 @@ import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import { toJson } from '../serialization/json.js';
+import type { JobAbort } from './job-abort.js';
 import { JobLogger } from './job-logger.js';
 
 /** Builds the `ctx` a handler receives. The logger is created on first use: most jobs never log. */
 export function createJobContext(
   job: LeasedJob,
   handler: string,
-  signal: AbortSignal,
+  abort: JobAbort,
   driver: QueueDriver,
   maxPayloadBytes: number,
 ): JobContext {
@@ -24,7 +25,9 @@ export function createJobContext(
     maxAttempts: job.maxAttempts,
     enqueuedAt: new Date(job.enqueuedAt),
     scheduledFor: job.scheduledFor === undefined ? undefined : new Date(job.scheduledFor),
-    signal,
+    get signal(): AbortSignal {
+      return abort.signal;
+    },
     get logger(): LoggerService {
       return (logger ??= new JobLogger(handler, job.id, job.attempt, job.maxAttempts));
     },

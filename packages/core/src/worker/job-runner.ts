@@ -8,6 +8,7 @@ import type { JobDefinition } from '../registry/job-definition.js';
 import { fromJson, toJson } from '../serialization/json.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { backoffDelay } from './backoff.js';
+import { JobAbort } from './job-abort.js';
 import { createJobContext } from './job-context.factory.js';
 import { LeaseLostError, ShutdownAbortError, toStoredError } from './job-error.js';
 import type { LeaseKeeper } from './lease-keeper.js';
@@ -26,8 +27,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };
 export class JobRunner {
   constructor(private readonly deps: JobRunnerDeps) {}
 
-  /** Controllers of running handlers, so a forced shutdown can abort them all (no listener per job). */
-  private readonly running = new Set<AbortController>();
+  /** Abort states of running handlers, so a forced shutdown can abort them all (no listener per job). */
+  private readonly running = new Set<JobAbort>();
 
   /** Aborts every running handler: shutdown ran out of time. Their leases are handed back. */
   abortAll(): void {
@@ -40,7 +41,7 @@ export class JobRunner {
    * flight, so the next fetch overlaps it.
    */
   async run(job: LeasedJob, definition: JobDefinition | undefined): Promise<void> {
-    const controller = new AbortController();
+    const controller = new JobAbort();
     this.deps.leases.hold(job.queue, job.id, job.token, () =>
       controller.abort(new LeaseLostError(`Lease of job ${job.id} was lost (expired or removed)`)),
     );
@@ -59,7 +60,7 @@ export class JobRunner {
       }
       this.running.add(controller);
       const outcome = await this.invoke(job, definition, payload, controller).finally(() => this.running.delete(controller));
-      await this.settle(job, definition, outcome, controller.signal);
+      await this.settle(job, definition, outcome, controller.reason);
     } finally {
       this.deps.leases.drop(job.queue, job.id);
     }
@@ -69,18 +70,14 @@ export class JobRunner {
     job: LeasedJob,
     definition: JobDefinition,
     payload: unknown,
-    controller: AbortController,
+    controller: JobAbort,
   ): Promise<Outcome> {
-    const ctx = createJobContext(job, definition.handler, controller.signal, this.deps.driver, this.deps.maxPayloadBytes);
+    const ctx = createJobContext(job, definition.handler, controller, this.deps.driver, this.deps.maxPayloadBytes);
     const timer = definition.timeout === undefined
       ? undefined
       : setTimeout(() => controller.abort(new JobTimeoutError(definition.timeout!)), definition.timeout);
     // A handler that ignores its signal must not hold the slot past the abort: race it.
-    const aborted = new Promise<never>((_, reject) => {
-      const rejectWithReason = (): void => reject(controller.signal.reason as Error);
-      if (controller.signal.aborted) rejectWithReason();
-      controller.signal.addEventListener('abort', rejectWithReason, { once: true });
-    });
+    const aborted = new Promise<never>((_, reject) => controller.onAbort(reject));
     aborted.catch(() => undefined);
     try {
       return { ok: true, value: await Promise.race([definition.invoke(payload, ctx), aborted]) };
@@ -91,8 +88,7 @@ export class JobRunner {
     }
   }
 
-  private async settle(job: LeasedJob, definition: JobDefinition, outcome: Outcome, signal: AbortSignal): Promise<void> {
-    const reason: unknown = signal.aborted ? signal.reason : undefined;
+  private async settle(job: LeasedJob, definition: JobDefinition, outcome: Outcome, reason: Error | undefined): Promise<void> {
     if (reason instanceof LeaseLostError) {
       this.deps.logger.warn(`${definition.handler} ${job.id}: ${reason.message}; another worker owns it now.`);
       return;
