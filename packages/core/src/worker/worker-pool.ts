@@ -107,12 +107,18 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     const open = [...this.slots.values()].filter((slots) => slots.free > 0).map((slots) => slots.queue);
     // A slot freed during the fetch round in a queue not yet looked at: look before sleeping.
     if (open.some((queue) => !foundEmpty.has(queue))) return;
-    const waitDone = new AbortController();
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    if (open.length === 0) {
+      // Every slot busy: a freed slot or shutdown calls wake. No AbortController here: at concurrency 1
+      // this runs once per job, and creating and aborting one showed up in profiles.
+      await woken;
+      this.wake = undefined;
+      return;
+    }
+    const waitDone = new AbortController();
     const onStop = (): void => waitDone.abort(WAIT_OVER);
     this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
     try {
-      if (open.length === 0) return await woken;
       await Promise.race([this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal), woken]);
     } catch (error) {
       this.reportError('waiting for jobs', error);
