@@ -20,7 +20,7 @@ export async function checkServer(client: AnyClient, logger: DriverLogger, targe
     const reason = error instanceof Error ? error.message : String(error);
     // Only a refusal deserves a word; a connection failure surfaces on the driver's next call.
     if (/NOPERM|unknown command/i.test(reason)) {
-      logger.warn(`RedisDriver (${target}): cannot check maxmemory-policy (${reason}). Grant +info, or make sure the policy is "noeviction": any other lets Redis evict job data.`);
+      logger.warn(`RedisDriver (${target}): cannot check maxmemory-policy (${reason}). Grant +info, or make sure the policy is "noeviction": every other policy lets Redis evict job data.`);
     }
     return;
   }
