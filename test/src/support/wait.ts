@@ -9,6 +9,17 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
   }
 }
 
+/** Polls `probe` until it returns a value other than undefined, and returns that value. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Records every job event from now on, in arrival order. */

@@ -5,6 +5,7 @@ import type { DriverEvent, NewJob } from '@nest-jobs/core';
 import type { FenceMode } from '../fixtures/fence-worker.js';
 import { readLedger, type LedgerEntry } from '../fixtures/ledger.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
+import { until } from '../../support/wait.js';
 import { recordFault } from '../support/results.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -14,16 +15,6 @@ const LEASE_MS = 3_000;
 const STALE_WRITES: Record<FenceMode, string> = { complete: 'complete', throw: 'fail', retry: 'fail', unrecoverable: 'fail', extend: 'extend' };
 const MODES = Object.keys(STALE_WRITES) as FenceMode[];
 const server = useRedisServer();
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The kernel's one-letter state of a process ('T' when stopped), where /proc exists. */
 function processState(pid: number): string | undefined {

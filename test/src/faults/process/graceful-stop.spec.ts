@@ -3,6 +3,7 @@ import { RedisDriver } from '@nest-jobs/redis';
 import type { NewJob } from '@nest-jobs/core';
 import { readLedger, type LedgerEntry } from '../fixtures/ledger.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
+import { until } from '../../support/wait.js';
 import { recordFault } from '../support/results.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -15,33 +16,35 @@ const server = useRedisServer();
 
 const ids = (kind: string, count: number): string[] => Array.from({ length: count }, (_, index) => `${kind}-${index}`);
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('graceful stop of a worker-only process (SIGTERM)', () => {
   const workers: WorkerProcess[] = [];
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
   });
 
-  it('runs jobs that finish during the drain exactly once and hands the rest back within shutdownTimeout + one lease', async () => {
-    const prefix = uniquePrefix('drain');
-    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, DRAIN_LEASE_MS: String(LEASE_MS), DRAIN_SHUTDOWN_MS: String(SHUTDOWN_MS) };
+  /** A fresh prefix, a driver and the ledger on it, and a ready drain-worker with these timings. */
+  async function startDraining(label: string, shutdownMs: number) {
+    const prefix = uniquePrefix(label);
+    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, DRAIN_LEASE_MS: String(LEASE_MS), DRAIN_SHUTDOWN_MS: String(shutdownMs) };
     const redis = rawClient(server());
     const driver = new RedisDriver({ url: server().url, prefix });
     const ledger = (): Promise<LedgerEntry[]> => readLedger(redis, `drain:${prefix}:log`);
-    try {
-      const draining = new WorkerProcess(env, 'drain-worker');
-      workers.push(draining);
-      await draining.ready();
+    const close = async (): Promise<void> => {
+      redis.disconnect();
+      await driver.close();
+    };
+    const draining = new WorkerProcess(env, 'drain-worker');
+    workers.push(draining);
+    await draining.ready().catch(async (error: unknown) => {
+      await close();
+      throw error;
+    });
+    return { env, driver, ledger, draining, close };
+  }
 
+  it('runs jobs that finish during the drain exactly once and hands the rest back within shutdownTimeout + one lease', async () => {
+    const { env, driver, ledger, draining, close } = await startDraining('drain', SHUTDOWN_MS);
+    try {
       // The draining worker (8 slots) leases the 8 priority jobs; the backlog waits for its replacement.
       const short = ids('short', 4);
       const long = ids('long', 4);
@@ -108,22 +111,14 @@ describe('graceful stop of a worker-only process (SIGTERM)', () => {
       for (const id of backlog) expect(of(id, 'started').map((entry) => entry.pid)).toEqual([replacement.pid]);
       expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 20, dead: 0 });
     } finally {
-      redis.disconnect();
-      await driver.close();
+      await close();
     }
   });
 
   it('exits as soon as in-flight jobs finish when they end before shutdownTimeout', async () => {
-    const prefix = uniquePrefix('drain-quick');
     const shutdownMs = 8_000;
-    const env = { REDIS_URL: server().url, JOBS_PREFIX: prefix, DRAIN_LEASE_MS: String(LEASE_MS), DRAIN_SHUTDOWN_MS: String(shutdownMs) };
-    const redis = rawClient(server());
-    const driver = new RedisDriver({ url: server().url, prefix });
-    const ledger = (): Promise<LedgerEntry[]> => readLedger(redis, `drain:${prefix}:log`);
+    const { driver, ledger, draining, close } = await startDraining('drain-quick', shutdownMs);
     try {
-      const draining = new WorkerProcess(env, 'drain-worker');
-      workers.push(draining);
-      await draining.ready();
       const now = Date.now();
       const jobs = ids('quick', 4);
       await driver.enqueue(jobs.map((id): NewJob => ({
@@ -151,8 +146,7 @@ describe('graceful stop of a worker-only process (SIGTERM)', () => {
       expect(finished.map((entry) => entry.id).sort()).toEqual(jobs);
       expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: jobs.length, dead: 0 });
     } finally {
-      redis.disconnect();
-      await driver.close();
+      await close();
     }
   });
 });
