@@ -10,7 +10,7 @@ export const REDIS_ACL_COMMANDS = {
   /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
   scripts: ['evalsha', 'eval'],
   /** Called from inside the Lua scripts. */
-  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incr', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'set', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
+  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'set', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
   /** Idle workers (BLPOP on a queue's marker) and the event feed (XREAD on a queue's stream). */
   blockingReads: ['blpop', 'xread'],
   /** Admin API, readiness checks and the queue registry. */

@@ -46,7 +46,7 @@ end
 -- full Redis still drains its backlog.
 zrem_many(K.active, left)
 for i = 1, #removed, 4000 do redis.call('DEL', unpack(removed, i, math.min(i + 3999, #removed))) end
-local seq = stays > 0 and reserve_seq(stays) or 0
+local seq = stays > 0 and reserve(K.seq, stays) or 0
 for _, job in ipairs(kept) do
   local jkey, id, result, name, attempt, remove = unpack(job)
   emit('completed', id, name, attempt, now, { 'd', result })

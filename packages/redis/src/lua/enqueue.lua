@@ -6,7 +6,7 @@
 -- Per job only HGET and HSET run: index inserts, sequence numbers and events go in one call each.
 local out = {}
 local now = nil
-local seq = reserve_seq((#ARGV - 1) / 8)
+local seq = reserve(K.seq, (#ARGV - 1) / 8)
 local waiting, delayed = {}, {}
 -- An id given twice in one call: the second sees the first, as separate calls would.
 local created = {}

@@ -49,7 +49,7 @@ local lease_until = now + lease_ms
 local popped = redis.call('ZPOPMIN', K.waiting, max)
 local count = #popped / 2
 if count == 0 then return out end
-local token = reserve_token(count)
+local token = reserve(K.token, count)
 local leased = {}
 local payload_keys = {}
 for i = 1, #popped, 2 do payload_keys[#payload_keys + 1] = PAYLOAD .. string.sub(popped[i], 18) end

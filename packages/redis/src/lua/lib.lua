@@ -31,9 +31,6 @@ local function int(n)
   return string.format('%d', n)
 end
 
-local function member(id)
-  return string.format('%016d', redis.call('INCR', K.seq)) .. ':' .. id
-end
 
 -- Events are buffered and written as one stream entry per script run (see
 -- scripts.ts, which flushes after the body): one XADD per batch instead of one
@@ -72,18 +69,17 @@ local function zrem_many(key, members)
   for i = 1, #members, 4000 do redis.call('ZREM', key, unpack(members, i, math.min(i + 3999, #members))) end
 end
 
--- Reserves `count` sequence numbers with one INCRBY; returns the one before the first.
-local function reserve_seq(count)
-  return tonumber(redis.call('INCRBY', K.seq, count)) - count
-end
-
--- Reserves `count` fencing tokens with one INCRBY; returns the one before the first.
-local function reserve_token(count)
-  return tonumber(redis.call('INCRBY', K.token, count)) - count
+-- Reserves `count` numbers of a counter (K.seq, K.token) with one INCRBY; returns the one before the first.
+local function reserve(counter, count)
+  return tonumber(redis.call('INCRBY', counter, count)) - count
 end
 
 local function member_at(seq, id)
   return string.format('%016d', seq) .. ':' .. id
+end
+
+local function member(id)
+  return member_at(reserve(K.seq, 1) + 1, id)
 end
 
 -- A paused queue wakes nobody: resume does.
