@@ -58,7 +58,7 @@ export class EnqueueSender {
   }
 
   private args(chunk: Chunk): Array<string | number> {
-    return [...this.keys.queueKeys(chunk.queue), this.keys.jobPrefix(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job))];
+    return [...this.keys.scriptArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job))];
   }
 }
 

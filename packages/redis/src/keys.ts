@@ -33,6 +33,11 @@ export class KeySchema {
     return ['waiting', 'delayed', 'active', 'completed', 'dead', 'paused', 'seq', 'token', 'events', 'marker'].map((key) => `${base}:${key}`);
   }
 
+  /** The leading arguments of every queue script call: the queue keys, then the job key prefix (ARGV[1]). */
+  scriptArgs(queue: string): string[] {
+    return [...this.queueKeys(queue), this.jobPrefix(queue)];
+  }
+
   jobPrefix(queue: string): string {
     return `${this.base(queue)}:job:`;
   }

@@ -97,13 +97,13 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     if (jobs.length === 0) return [];
     const queues = [...new Set(jobs.map((job) => job.queue))];
-    await this.remember(queues, enqueueOf(jobs, queues));
+    await this.remember(queues, () => enqueueOf(jobs, queues));
     return this.coalescer.enqueue(jobs);
   }
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     await this.ensureOpen();
-    const reply = (await this.scripts.njFetch(...this.queueArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
+    const reply = (await this.scripts.njFetch(...this.keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
     const jobs: LeasedJob[] = [];
     for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
     return jobs;
@@ -113,7 +113,7 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     if (items.length === 0) return [];
     const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
-    return outcomes(await this.scripts.njComplete(...this.queueArgs(queue), ...args));
+    return outcomes(await this.scripts.njComplete(...this.keys.scriptArgs(queue), ...args));
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
@@ -125,24 +125,24 @@ export class RedisDriver implements QueueDriver {
       item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
       item.retryAt === undefined ? '' : Math.round(item.retryAt),
     ]);
-    return outcomes(await this.scripts.njFail(...this.queueArgs(queue), ...args));
+    return outcomes(await this.scripts.njFail(...this.keys.scriptArgs(queue), ...args));
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
     await this.ensureOpen();
     if (items.length === 0) return [];
-    return outcomes(await this.scripts.njExtend(...this.queueArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])));
+    return outcomes(await this.scripts.njExtend(...this.keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])));
   }
 
   async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
     await this.ensureOpen();
     if (items.length === 0) return [];
-    return outcomes(await this.scripts.njRelease(...this.queueArgs(queue), ...items.flatMap((item) => [item.id, item.token])));
+    return outcomes(await this.scripts.njRelease(...this.keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token])));
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
     await this.ensureOpen();
-    return (await this.scripts.njProgress(...this.queueArgs(queue), item.id, item.token, progress)) === 1 ? 'ok' : 'lost';
+    return (await this.scripts.njProgress(...this.keys.scriptArgs(queue), item.id, item.token, progress)) === 1 ? 'ok' : 'lost';
   }
 
   /** Blocks on the queues' markers; a marker only means "look again", so readiness is re-checked after each. */
@@ -186,14 +186,14 @@ export class RedisDriver implements QueueDriver {
 
   async retry(queue: string, id: string): Promise<boolean> {
     await this.ensureOpen();
-    return (await this.scripts.njRetryDead(...this.queueArgs(queue), id, 0)) === 1;
+    return (await this.scripts.njRetryDead(...this.keys.scriptArgs(queue), id, 0)) === 1;
   }
 
   async retryAllDead(queue: string): Promise<number> {
     await this.ensureOpen();
     let total = 0;
     for (let moved = -1; moved !== 0; total += moved) {
-      moved = Number(await this.scripts.njRetryDead(...this.queueArgs(queue), '', 1_000));
+      moved = Number(await this.scripts.njRetryDead(...this.keys.scriptArgs(queue), '', 1_000));
       if (moved === 0) break;
     }
     return total;
@@ -201,7 +201,7 @@ export class RedisDriver implements QueueDriver {
 
   async remove(queue: string, id: string): Promise<boolean> {
     await this.ensureOpen();
-    return (await this.scripts.njRemove(...this.queueArgs(queue), id)) === 1;
+    return (await this.scripts.njRemove(...this.keys.scriptArgs(queue), id)) === 1;
   }
 
   async pause(queue: string): Promise<void> {
@@ -211,7 +211,7 @@ export class RedisDriver implements QueueDriver {
 
   async resume(queue: string): Promise<void> {
     await this.ensureOpen();
-    await this.scripts.njResume(...this.queueArgs(queue));
+    await this.scripts.njResume(...this.keys.scriptArgs(queue));
   }
 
   async isPaused(queue: string): Promise<boolean> {
@@ -251,17 +251,14 @@ export class RedisDriver implements QueueDriver {
     return queues.every((queue) => registered.has(queue));
   }
 
-  private queueArgs(queue: string): string[] {
-    return [...this.keys.queueKeys(queue), this.keys.jobPrefix(queue)];
-  }
-
-  private async remember(queues: string[], operation = 'register queues'): Promise<void> {
+  /** `operation` names what failed, built only on failure: this runs on every enqueue. */
+  private async remember(queues: string[], operation: () => string = () => 'register queues'): Promise<void> {
     const fresh = queues.filter((queue) => !this.knownQueues.has(queue));
     if (fresh.length === 0) return;
     fresh.forEach((queue) => this.keys.queueKeys(queue)); // validates names before anything is written
     await this.client.sadd(this.keys.queues(), ...fresh).catch(async (error: unknown) => {
       // At maxmemory Redis refuses SADD even of members it has: a worker started to drain a full Redis must still boot.
-      if (!isOutOfMemory(error) || !(await this.alreadyRegistered(fresh))) throw unreachable(this.target, operation, error);
+      if (!isOutOfMemory(error) || !(await this.alreadyRegistered(fresh))) throw unreachable(this.target, operation(), error);
     });
     fresh.forEach((queue) => {
       this.knownQueues.add(queue);
