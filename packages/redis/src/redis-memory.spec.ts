@@ -31,7 +31,12 @@ describe('RedisDriver at maxmemory (noeviction)', () => {
       expect(refusal).toBeInstanceOf(RedisUnavailableError);
       expect(String(refusal)).toContain(`Redis at redis://127.0.0.1:${server.port} is out of memory: enqueue of 1 job(s) (Mailer.send) to "q" was refused`);
       expect(String(refusal)).toContain('maxmemory');
-      await expect(driver.enqueue([job('x', 'fresh-queue')])).rejects.toThrow('to "fresh-queue" was refused');
+      // A refusal frees its request's buffers, so memory may dip just under the limit: top up until refused again.
+      let fresh: unknown;
+      for (let index = 0; fresh === undefined && index < 1_000; index++) {
+        await driver.enqueue([job(`x${index}`, 'fresh-queue')]).catch((error: unknown) => (fresh = error));
+      }
+      expect(String(fresh)).toContain('to "fresh-queue" was refused');
 
       // A worker started to drain the full Redis registers its (known) queues, and the admin reads still answer.
       await worker.registerQueues(['q']);
