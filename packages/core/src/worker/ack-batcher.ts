@@ -1,10 +1,12 @@
 import type { LeaseOutcome } from '../driver/job-record.js';
 import type { CompleteItem, FailItem, QueueDriver } from '../driver/queue-driver.interface.js';
 
-type Settlement = { kind: 'complete'; item: CompleteItem } | { kind: 'fail'; item: FailItem };
+export type Settlement = { kind: 'complete'; item: CompleteItem } | { kind: 'fail'; item: FailItem };
+/** `lost`: the driver refused it (stale token); `unwritten`: the driver kept failing until the batcher gave up. */
+export type SettleOutcome = LeaseOutcome | 'unwritten';
 interface Pending {
   settlement: Settlement;
-  resolve: (outcome: LeaseOutcome) => void;
+  resolve: (outcome: SettleOutcome) => void;
 }
 
 const MAX_BATCH = 500;
@@ -27,7 +29,7 @@ export class AckBatcher {
     private readonly onError: (error: unknown, queue: string) => void,
   ) {}
 
-  settle(queue: string, settlement: Settlement): Promise<LeaseOutcome> {
+  settle(queue: string, settlement: Settlement): Promise<SettleOutcome> {
     return new Promise((resolve) => {
       const list = this.pending.get(queue) ?? [];
       list.push({ settlement, resolve });
@@ -77,7 +79,7 @@ export class AckBatcher {
       } catch (error) {
         this.onError(error, queue);
         if (Date.now() - started > this.giveUpAfterMs) {
-          entries.forEach((entry) => entry.resolve('lost'));
+          entries.forEach((entry) => entry.resolve('unwritten'));
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_BASE_MS * 2 ** attempt, 2_000)));

@@ -6,7 +6,7 @@ import { RetryRequest } from '../errors/retry-request.js';
 import { UnrecoverableJobError } from '../errors/unrecoverable-job.error.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { fromJson, toJson } from '../serialization/json.js';
-import type { AckBatcher } from './ack-batcher.js';
+import type { AckBatcher, Settlement } from './ack-batcher.js';
 import { backoffDelay } from './backoff.js';
 import { JobAbort } from './job-abort.js';
 import { createJobContext } from './job-context.factory.js';
@@ -38,16 +38,19 @@ export class JobRunner {
   /**
    * Resolves once the handler has finished and its settlement is handed to
    * the ack batcher (not written yet): the slot frees while the write is in
-   * flight, so the next fetch overlaps it.
+   * flight, so the next fetch overlaps it. The lease is held (renewed) from
+   * this call on, also while the job waits for `turn` (its handler's slot).
    */
-  async run(job: LeasedJob, definition: JobDefinition | undefined): Promise<void> {
+  async run(job: LeasedJob, definition: JobDefinition | undefined, turn: Promise<void> = Promise.resolve()): Promise<void> {
     const controller = new JobAbort();
-    this.deps.leases.hold(job.queue, job.id, job.token, () =>
-      controller.abort(new LeaseLostError(`Lease of job ${job.id} was lost (expired or removed)`)),
-    );
+    this.deps.leases.hold(job, (reason) => controller.abort(reason));
+    this.running.add(controller);
     try {
+      await turn;
+      // Lost its lease, or shutdown ran out of time, while it waited for a slot: it never starts.
+      if (isAbandoning(controller.reason)) return await this.abandon(job, definition, controller.reason);
       if (!definition) {
-        return this.dead(job, {
+        return this.dead(job, undefined, {
           name: 'UnknownJobError',
           message: `No handler for job name "${job.name}" on queue "${job.queue}" in this application.`,
         });
@@ -56,13 +59,13 @@ export class JobRunner {
       try {
         payload = fromJson(job.payload);
       } catch (error) {
-        return this.dead(job, { name: 'CorruptJobError', message: `Payload of job ${job.id} is not valid JSON: ${String(error)}` });
+        return this.dead(job, definition, { name: 'CorruptJobError', message: `Payload of job ${job.id} is not valid JSON: ${String(error)}` });
       }
-      this.running.add(controller);
-      const outcome = await this.invoke(job, definition, payload, controller).finally(() => this.running.delete(controller));
+      const outcome = await this.invoke(job, definition, payload, controller);
       await this.settle(job, definition, outcome, controller.reason);
     } finally {
-      this.deps.leases.drop(job.queue, job.id);
+      this.running.delete(controller);
+      this.deps.leases.drop(job.queue, job.id, job.token);
     }
   }
 
@@ -89,51 +92,70 @@ export class JobRunner {
   }
 
   private async settle(job: LeasedJob, definition: JobDefinition, outcome: Outcome, reason: Error | undefined): Promise<void> {
-    if (reason instanceof LeaseLostError) {
-      this.deps.logger.warn(`${definition.handler} ${job.id}: ${reason.message}; another worker owns it now.`);
-      return;
-    }
-    if (reason instanceof ShutdownAbortError) {
-      await this.deps.driver.release(job.queue, [{ id: job.id, token: job.token }]).catch(() => undefined);
-      return;
-    }
+    if (isAbandoning(reason)) return this.abandon(job, definition, reason);
     if (outcome.ok) {
       let result: string;
       try {
         result = toJson(outcome.value ?? null, `result of job "${definition.handler}" (id ${job.id})`, this.deps.maxPayloadBytes);
       } catch (error) {
-        return this.dead(job, toStoredError(error));
+        return this.dead(job, definition, toStoredError(error));
       }
-      void this.deps.acks.settle(job.queue, {
-        kind: 'complete',
-        item: { id: job.id, token: job.token, result, retention: definition.removeOnComplete },
-      });
+      this.write(job, definition, { kind: 'complete', item: { id: job.id, token: job.token, result, retention: definition.removeOnComplete } });
       return;
     }
     this.failed(job, definition, outcome.thrown);
   }
 
+  /** Ends a try whose outcome must not be written: its lease is gone, or shutdown hands it back. */
+  private async abandon(job: LeasedJob, definition: JobDefinition | undefined, reason: LeaseLostError | ShutdownAbortError): Promise<void> {
+    if (reason instanceof LeaseLostError) {
+      this.deps.logger.warn(`${definition?.handler ?? job.name}: ${reason.message}; the outcome of attempt ${job.attempt} is not written.`);
+      return;
+    }
+    await this.deps.driver.release(job.queue, [{ id: job.id, token: job.token }]).catch(() => undefined);
+  }
+
   private failed(job: LeasedJob, definition: JobDefinition, thrown: unknown): void {
     const triesLeft = job.attempt < job.maxAttempts;
     if (thrown instanceof RetryRequest) {
-      if (triesLeft) return this.retry(job, undefined, Date.now() + thrown.delayMs);
-      return this.dead(job, { name: 'RetryLimitError', message: `ctx.retry() on the last attempt (${job.attempt}/${job.maxAttempts})` });
+      if (triesLeft) return this.retry(job, definition, undefined, Date.now() + thrown.delayMs);
+      return this.dead(job, definition, { name: 'RetryLimitError', message: `ctx.retry() on the last attempt (${job.attempt}/${job.maxAttempts})` });
     }
     const error = toStoredError(thrown);
     if (thrown instanceof UnrecoverableJobError || !triesLeft) {
       this.deps.logger.error(`${definition.handler} ${job.id} is dead after attempt ${job.attempt}/${job.maxAttempts}: ${error.message}`);
-      return this.dead(job, error);
+      return this.dead(job, definition, error);
     }
     const delay = backoffDelay(definition.backoff, job.attempt);
     this.deps.logger.warn(`${definition.handler} ${job.id} failed attempt ${job.attempt}/${job.maxAttempts}: ${error.message}; retrying in ${delay} ms`);
-    return this.retry(job, error, Date.now() + delay);
+    return this.retry(job, definition, error, Date.now() + delay);
   }
 
-  private retry(job: LeasedJob, error: FailItem['error'], retryAt: number): void {
-    void this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error, retryAt } });
+  private retry(job: LeasedJob, definition: JobDefinition, error: FailItem['error'], retryAt: number): void {
+    this.write(job, definition, { kind: 'fail', item: { id: job.id, token: job.token, error, retryAt } });
   }
 
-  private dead(job: LeasedJob, error: NonNullable<FailItem['error']>): void {
-    void this.deps.acks.settle(job.queue, { kind: 'fail', item: { id: job.id, token: job.token, error } });
+  private dead(job: LeasedJob, definition: JobDefinition | undefined, error: NonNullable<FailItem['error']>): void {
+    this.write(job, definition, { kind: 'fail', item: { id: job.id, token: job.token, error } });
   }
+
+  /**
+   * Hands a settlement to the batcher and says so when it did not count: a
+   * synchronous handler never sees its signal abort, so this is the only trace.
+   */
+  private write(job: LeasedJob, definition: JobDefinition | undefined, settlement: Settlement): void {
+    void this.deps.acks.settle(job.queue, settlement).then((outcome) => {
+      if (outcome === 'ok') return;
+      const what = settlement.kind === 'complete' ? 'completion' : settlement.item.retryAt === undefined ? 'failure (dead)' : 'failure (retry)';
+      const why = outcome === 'lost'
+        ? 'refused: its lease was lost (it lapsed and the job was leased again, or the job was removed)'
+        : 'not written: the driver kept failing (see the error above); the lease will lapse and the job run again';
+      this.deps.logger.warn(`${definition?.handler ?? job.name}: ${what} of job ${job.id} on queue "${job.queue}" (attempt ${job.attempt}) ${why}.`);
+    });
+  }
+}
+
+/** Reasons that end a try without writing its outcome. */
+function isAbandoning(reason: Error | undefined): reason is LeaseLostError | ShutdownAbortError {
+  return reason instanceof LeaseLostError || reason instanceof ShutdownAbortError;
 }

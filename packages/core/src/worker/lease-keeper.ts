@@ -1,28 +1,47 @@
+import type { LeasedJob } from '../driver/job-record.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import { LeaseLostError } from './job-error.js';
+
+/** What the keeper needs of a leased job: a lease is one try, named by job id AND fencing token. */
+export type LeaseOf = Pick<LeasedJob, 'queue' | 'id' | 'token' | 'attempt'>;
 
 interface HeldLease {
   token: string;
-  onLost: () => void;
+  attempt: number;
+  /** Epoch ms the keeper took it: a stall seen since then may be why it lapsed. */
+  heldAt: number;
+  onLost: (reason: LeaseLostError) => void;
 }
 
 /**
  * Renews every lease this process holds, in one `extend` call per queue every
  * third of the lease, so a handler may run far longer than `leaseMs`. A lease
- * found lost (expired and taken by another worker, or the job removed) aborts
- * its handler's signal: its result would be refused anyway.
+ * is one try of a job, (id, token): when it is found lost, or when this very
+ * process leases the job again under a new token (the old lease lapsed while
+ * the event loop was blocked), the old try's handler is aborted at once, as
+ * its outcome would be refused anyway; only its own token's entry is dropped.
  */
 export class LeaseKeeper {
   private readonly held = new Map<string, Map<string, HeldLease>>();
+  private readonly renewEveryMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private lastTickAt = 0;
+  /** The latest renewal tick that came far too late: the event loop was blocked that long. */
+  private lastStall: { at: number; gapMs: number } | undefined;
 
   constructor(
     private readonly driver: QueueDriver,
     private readonly leaseMs: number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    this.renewEveryMs = Math.max(50, Math.floor(leaseMs / 3));
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    if (this.timer) return;
+    this.lastTickAt = this.now();
+    this.timer = setInterval(() => this.tick(), this.renewEveryMs);
   }
 
   stop(): void {
@@ -30,19 +49,51 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
-  hold(queue: string, id: string, token: string, onLost: () => void): void {
-    let leases = this.held.get(queue);
-    if (!leases) this.held.set(queue, (leases = new Map<string, HeldLease>()));
-    leases.set(id, { token, onLost });
+  /**
+   * Renews `lease` from now on until {@link drop}. A lease this process still
+   * holds on the same job under another token is stale: its `onLost` runs now.
+   */
+  hold(lease: LeaseOf, onLost: (reason: LeaseLostError) => void): void {
+    let leases = this.held.get(lease.queue);
+    if (!leases) this.held.set(lease.queue, (leases = new Map<string, HeldLease>()));
+    const stale = leases.get(lease.id);
+    leases.set(lease.id, { token: lease.token, attempt: lease.attempt, heldAt: this.now(), onLost });
+    if (stale && stale.token !== lease.token) {
+      stale.onLost(new LeaseLostError(
+        `Lease of job ${lease.id} on queue "${lease.queue}" (attempt ${stale.attempt}) lapsed ${this.likelyCause(stale)} ` +
+        `and this process leased it again as attempt ${lease.attempt}`,
+      ));
+    }
   }
 
-  drop(queue: string, id: string): void {
-    this.held.get(queue)?.delete(id);
+  /** Stops renewing the lease of `token`; a newer lease of the same job is left alone. */
+  drop(queue: string, id: string, token: string): void {
+    const leases = this.held.get(queue);
+    if (leases?.get(id)?.token === token) leases.delete(id);
   }
 
   /** Leases still held, by queue (for handing them back at shutdown). */
   snapshot(): Array<{ queue: string; id: string; token: string }> {
     return [...this.held].flatMap(([queue, leases]) => [...leases].map(([id, lease]) => ({ queue, id, token: lease.token })));
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const gapMs = now - this.lastTickAt;
+    this.lastTickAt = now;
+    // A tick two periods late means nothing ran, renewals included: the event loop was blocked.
+    if (gapMs > 2 * this.renewEveryMs) this.lastStall = { at: now, gapMs };
+    void this.renewAll();
+  }
+
+  /** Why a lease held since `heldAt` probably lapsed: a stall seen since then, or one still going on. */
+  private likelyCause(lease: HeldLease): string {
+    const ongoingMs = this.timer ? this.now() - this.lastTickAt : 0;
+    const seenMs = this.lastStall && this.lastStall.at >= lease.heldAt ? this.lastStall.gapMs : 0;
+    const blockedMs = Math.max(seenMs, ongoingMs > 2 * this.renewEveryMs ? ongoingMs : 0);
+    return blockedMs > 0
+      ? `(event loop blocked for ${blockedMs} ms?)`
+      : `(no renewal reached the driver within ${this.leaseMs} ms)`;
   }
 
   private async renewAll(): Promise<void> {
@@ -55,10 +106,12 @@ export class LeaseKeeper {
           outcomes.forEach((outcome, index) => {
             const ref = refs[index]!;
             const lease = leases.get(ref.id);
-            if (outcome === 'lost' && lease?.token === ref.token) {
-              leases.delete(ref.id);
-              lease.onLost();
-            }
+            if (outcome !== 'lost' || lease?.token !== ref.token) return;
+            leases.delete(ref.id);
+            lease.onLost(new LeaseLostError(
+              `Lease of job ${ref.id} on queue "${queue}" (attempt ${lease.attempt}) could not be renewed: it lapsed ` +
+              `${this.likelyCause(lease)} and the job was leased again, or it was removed`,
+            ));
           });
         } catch (error) {
           this.onError(error);

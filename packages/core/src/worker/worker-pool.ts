@@ -132,18 +132,16 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
 
   private start(slots: QueueSlots, job: LeasedJob): void {
     const definition = this.registry.getByName(job.name);
-    const task = (async () => {
-      await slots.acquire(job.name);
-      try {
-        await this.runner.run(job, definition?.queue === job.queue ? definition : undefined);
-      } catch (error) {
-        this.reportError(`running ${job.name} ${job.id}`, error);
-      } finally {
+    // The queue slot is taken now; the handler's own slot may come later. The runner holds
+    // (renews) the lease from this call on, so a job waiting for its handler's slot keeps it.
+    const turn = slots.acquire(job.name);
+    const task = this.runner.run(job, definition?.queue === job.queue ? definition : undefined, turn)
+      .catch((error: unknown) => this.reportError(`running ${job.name} ${job.id}`, error))
+      .finally(() => {
         slots.release(job.name);
         // A queue that was full is not in the driver wait: wake the loop to refill it.
         if (slots.free === 1) this.wake?.();
-      }
-    })();
+      });
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
   }
