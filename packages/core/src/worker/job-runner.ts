@@ -27,10 +27,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };
 export class JobRunner {
   constructor(private readonly deps: JobRunnerDeps) {}
 
-  /** Abort states of running handlers, so a forced shutdown can abort them all (no listener per job). */
+  /** Abort states of the jobs held (running, or waiting for a slot), so a forced shutdown can abort them all (no listener per job). */
   private readonly running = new Set<JobAbort>();
 
-  /** Aborts every running handler: shutdown ran out of time. Their leases are handed back. */
+  /** Aborts every held job: shutdown ran out of time. Their leases are handed back; a waiting job never starts. */
   abortAll(): void {
     for (const controller of this.running) controller.abort(new ShutdownAbortError('Shutdown timeout reached'));
   }

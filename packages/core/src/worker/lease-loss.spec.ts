@@ -117,8 +117,8 @@ describe('WorkerPool when a lease is lost', () => {
 
   it('keeps renewing the lease of a job while it waits for its handler\'s slot', async () => {
     const driver = new MemoryDriver();
-    await boot(driver, 600);
-    await driver.enqueue([newJob('first', 'LeaseJobs.serial', { ms: 2_000, key: 'first' }), newJob('second', 'LeaseJobs.serial', { ms: 10, key: 'second' })]);
+    await boot(driver, 1_000);
+    await driver.enqueue([newJob('first', 'LeaseJobs.serial', { ms: 2_500, key: 'first' }), newJob('second', 'LeaseJobs.serial', { ms: 10, key: 'second' })]);
     await eventually(() => started.includes('first'), 2_000, 'the first job to start');
     expect((await driver.getJob('default', 'second'))?.state).toBe('active'); // leased, waiting for the slot
 
@@ -127,7 +127,7 @@ describe('WorkerPool when a lease is lost', () => {
     const deadline = Date.now() + 6_000;
     let second = await driver.getJob('default', 'second');
     while (second?.state !== 'completed' && Date.now() < deadline) {
-      stolen.push(...(await driver.fetch('default', { max: 1, leaseMs: 600 })).map((job) => job.id));
+      stolen.push(...(await driver.fetch('default', { max: 1, leaseMs: 1_000 })).map((job) => job.id));
       await sleep(50);
       second = await driver.getJob('default', 'second');
     }
