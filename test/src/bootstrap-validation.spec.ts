@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  Cron, Every, InvalidJobInputError, Job, JobsConfigurationError, JobsModule, JobsAdmin, MemoryDriver, getProducerToken,
-  type JobsMode, type JobsModuleOptions, type Producer,
+  Cron, Every, InvalidJobInputError, JOBS_DRIVER, Job, JobsConfigurationError, JobsModule, JobsAdmin, MemoryDriver, getProducerToken,
+  type JobsMode, type JobsModuleOptions, type Producer, type QueueDriver,
 } from '@nest-jobs/core';
+import { eventually } from './support/wait.js';
 
 async function boot(providers: Type[], options: Partial<JobsModuleOptions> = {}): Promise<INestApplicationContext> {
   @Module({ imports: [JobsModule.forRoot({ driver: new MemoryDriver(), shutdownTimeout: 500, ...options } as JobsModuleOptions)], providers })
@@ -194,15 +195,29 @@ describe('payloads are refused at enqueue unless they are plain JSON', () => {
     expect(queue!.counts.waiting).toBe(0);
   });
 
-  it('a "__proto__" key reaches neither the handler nor Object.prototype', async () => {
+  it('a "__proto__" key is refused at enqueue, naming its path, instead of being dropped', async () => {
     const { producer, admin } = await payloadApp();
-    const payload: unknown = JSON.parse('{"user":"ada","__proto__":{"isAdmin":true},"nested":{"__proto__":{"polluted":"yes"}}}');
+    for (const [text, path] of [
+      ['{"user":"ada","__proto__":{"isAdmin":true}}', '$.__proto__'],
+      ['{"user":"ada","nested":{"__proto__":{"polluted":"yes"}}}', '$.nested.__proto__'],
+    ] as const) {
+      const error = await producer.enqueue('echo', JSON.parse(text) as unknown).then(() => undefined, (caught: unknown) => caught as Error);
+      expect(error).toBeInstanceOf(InvalidJobInputError);
+      expect(error?.message).toBe(`The payload of job "PayloadJobs.echo" is not JSON-serializable: ${path} is an own "__proto__" key, which the worker would drop; rename it.`);
+    }
+    expect((await admin.queues())[0]?.counts.waiting ?? 0).toBe(0);
+  });
+
+  it('a "__proto__" key stored around the producer reaches neither the handler nor Object.prototype', async () => {
+    const { admin } = await payloadApp();
+    const driver = app!.get<QueueDriver>(JOBS_DRIVER);
+    const payload = '{"user":"ada","__proto__":{"isAdmin":true},"nested":{"__proto__":{"polluted":"yes"}}}';
     try {
-      const handle = await producer.enqueue('echo', payload);
-      expect(await handle.result({ timeout: 5_000 })).toEqual({ keys: ['user', 'nested'], isAdmin: null });
+      await driver.enqueue([{ id: 'raw', queue: 'default', name: 'PayloadJobs.echo', payload, priority: 0, maxAttempts: 1, runAt: Date.now(), enqueuedAt: Date.now() }]);
+      await eventually(async () => (await admin.get('default', 'raw'))?.state === 'completed', 'the raw job to complete');
+      expect((await admin.get('default', 'raw'))?.result).toEqual({ keys: ['user', 'nested'], isAdmin: null });
       expect(received).toEqual([{ user: 'ada', nested: {} }]);
       expect(Object.getPrototypeOf(received[0])).toBe(Object.prototype);
-      expect((await admin.get('default', handle.id))?.payload).toEqual({ user: 'ada', nested: {} });
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'isAdmin')).toBe(false);

@@ -18,5 +18,5 @@ export type { JobDefinition } from './registry/job-definition.js';
 export * from './interfaces/index.js';
 export * from './errors/index.js';
 export * from './driver/index.js';
-export { toJson, fromJson, DEFAULT_MAX_PAYLOAD_BYTES } from './serialization/json.js';
+export { toJson, fromJson, DEFAULT_MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH } from './serialization/json.js';
 export { MAX_PRIORITY, isValidQueueName } from './registry/option-validators.js';

@@ -12,7 +12,8 @@ import { MarkerWaiter } from './marker-waiter.js';
 import { RedisAdmin } from './redis-admin.js';
 import { checkServer, type DriverLogger } from './server-check.js';
 import { defineScripts, scriptsOf, type ScriptCommands } from './scripts.js';
-import { isOutOfMemory, unreachable } from './redis-unavailable.error.js';
+import { QueueRegistry } from './queue-registry.js';
+import { unreachable } from './redis-unavailable.error.js';
 
 export interface RedisDriverOptions extends RedisConnectionOptions {
   /** Namespace of every key, so several apps can share one Redis. Default `nj`. */
@@ -41,6 +42,7 @@ export class RedisDriver implements QueueDriver {
   private readonly coalescer = new EnqueueCoalescer((jobs) => this.sender.send(jobs));
   private readonly sender: EnqueueSender;
   private readonly knownQueues = new Set<string>();
+  private readonly registry: QueueRegistry;
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
   /** Apps using this driver (each opened it once): connections close with the last one. */
@@ -61,6 +63,7 @@ export class RedisDriver implements QueueDriver {
     this.waiter = new MarkerWaiter(this.client, this.keys, report);
     this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
     this.admin = new RedisAdmin(this.client, this.keys);
+    this.registry = new QueueRegistry(this.client, this.keys, this.target, this.knownQueues, (queue) => this.reader.addQueue(queue));
     this.sender = new EnqueueSender(this.client, this.scripts, this.keys, this.target, (queue) => this.waiter.notify(queue));
     this.client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
@@ -75,6 +78,7 @@ export class RedisDriver implements QueueDriver {
     this.users = Math.max(0, this.users - 1);
     if (this.users > 0 || this.closed) return;
     this.closed = true;
+    this.registry.close();
     await Promise.all([this.waiter.close(), this.reader.close()]);
     if (this.owned) await this.client.quit().catch(() => this.client.disconnect());
   }
@@ -246,24 +250,8 @@ export class RedisDriver implements QueueDriver {
     if (this.client.status === 'wait') await this.connect();
   }
 
-  private async alreadyRegistered(queues: string[]): Promise<boolean> {
-    const registered = new Set(await this.client.smembers(this.keys.queues()));
-    return queues.every((queue) => registered.has(queue));
-  }
-
-  /** `operation` names what failed, built only on failure: this runs on every enqueue. */
-  private async remember(queues: string[], operation: () => string = () => 'register queues'): Promise<void> {
-    const fresh = queues.filter((queue) => !this.knownQueues.has(queue));
-    if (fresh.length === 0) return;
-    fresh.forEach((queue) => this.keys.queueKeys(queue)); // validates names before anything is written
-    await this.client.sadd(this.keys.queues(), ...fresh).catch(async (error: unknown) => {
-      // At maxmemory Redis refuses SADD even of members it has: a worker started to drain a full Redis must still boot.
-      if (!isOutOfMemory(error) || !(await this.alreadyRegistered(fresh))) throw unreachable(this.target, operation(), error);
-    });
-    fresh.forEach((queue) => {
-      this.knownQueues.add(queue);
-      this.reader.addQueue(queue);
-    });
+  private remember(queues: string[], operation?: () => string): Promise<void> {
+    return this.registry.remember(queues, operation);
   }
 }
 

@@ -10,7 +10,8 @@ export interface JobHandle<R> {
   /** Current state, or `missing` once removed. */
   state(): Promise<JobState | 'missing'>;
   /**
-   * The handler's return value once completed, from any process. Rejects with
+   * The handler's return value once completed, from any process, as JSON gives
+   * it back (`Jsonified`: a Date is its ISO string, methods are gone). Rejects with
    * JobFailedError when the job ends dead, JobResultTimeoutError after `timeout` ms.
    */
   result(options?: { timeout?: number }): Promise<R>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
-import { fromJson, toJson } from './json.js';
+import { MAX_JSON_DEPTH, fromJson, toJson } from './json.js';
 
 const what = 'payload of job "EmailJobs.sendEmail"';
 
@@ -27,6 +27,28 @@ describe('toJson', () => {
     expect(() => toJson(loop, what, 1000)).toThrow('$.self is a circular reference');
     const shared = { x: 1 };
     expect(toJson({ a: shared, b: shared }, what, 1000)).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+
+  it(`accepts ${MAX_JSON_DEPTH} levels of nesting and refuses a deeper value with the job and the limit, not a stack overflow`, () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = 1;
+      for (let level = 0; level < levels; level++) value = level % 2 === 0 ? { a: value } : [value];
+      return value;
+    };
+    expect(() => toJson(nest(MAX_JSON_DEPTH), what, 1_000_000)).not.toThrow();
+    expect(() => toJson(nest(MAX_JSON_DEPTH + 1), what, 1_000_000)).toThrow(
+      `The ${what} nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (MAX_JSON_DEPTH); flatten it.`,
+    );
+    expect(() => toJson(nest(5_000), what, 1_000_000)).toThrow(InvalidJobInputError);
+  });
+
+  it('refuses an own __proto__ key, naming its path, instead of letting the worker drop it', () => {
+    const user = JSON.parse('{"name":"ada","__proto__":{"admin":true}}') as unknown;
+    expect(() => toJson({ user }, what, 1000)).toThrow(InvalidJobInputError);
+    expect(() => toJson({ user }, what, 1000)).toThrow(
+      `The ${what} is not JSON-serializable: $.user.__proto__ is an own "__proto__" key, which the worker would drop; rename it.`,
+    );
+    expect(toJson({ constructor: 'ok', proto: 1 }, what, 1000)).toBe('{"constructor":"ok","proto":1}');
   });
 
   it('refuses a payload over the size limit, saying both sizes', () => {

@@ -20,6 +20,13 @@ class FaultEnqueueJobs {
   hourly(): void {}
 }
 
+/** `{ a: { a: ... 1 } }`, `levels` objects deep. */
+function nested(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = { a: value };
+  return value;
+}
+
 /** The untyped path a JS caller or a dynamic dispatcher takes. */
 type UntypedProducer = { enqueue(job: string, payload: unknown, options?: unknown): Promise<unknown> };
 
@@ -84,6 +91,8 @@ describe('bad enqueue input is refused naming the culprit, and nothing queued is
     ['a Map (JSON would turn it into {})', { index: new Map([['a', 1]]) }, '$.index is a Map'],
     ['a Set (JSON would turn it into {})', { tags: new Set(['a']) }, '$.tags is a Set'],
     ['a payload just over the limit', { text: 'x'.repeat(4_096) }, 'over the limit of 4096 bytes (maxPayloadBytes)'],
+    ['an own __proto__ key (the worker would drop it)', JSON.parse('{"user":{"__proto__":{"isAdmin":true}}}'), '$.user.__proto__ is an own "__proto__" key'],
+    ['5,000 levels of nesting', nested(5_000), 'nests objects and arrays deeper than 256 levels (MAX_JSON_DEPTH)'],
   ])('payload: %s', async (_case, payload, message) => {
     const error = await rejectionOf(producer.enqueue('echo', payload));
     expect(error).toBeInstanceOf(InvalidJobInputError);
@@ -92,7 +101,7 @@ describe('bad enqueue input is refused naming the culprit, and nothing queued is
   });
 
   it('a constructor.prototype payload is stored as plain data and pollutes nothing', async () => {
-    const payload: unknown = JSON.parse('{"constructor":{"prototype":{"polluted":true}},"__proto__":{"polluted":true}}');
+    const payload: unknown = JSON.parse('{"constructor":{"prototype":{"polluted":true}}}');
     received = [];
     const handle = await producer.enqueue('echo', payload, { delay: 3_600_000 });
     const stored = await driver.getJob('default', handle.id);
