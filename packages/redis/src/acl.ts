@@ -10,11 +10,11 @@ export const REDIS_ACL_COMMANDS = {
   /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
   scripts: ['evalsha', 'eval'],
   /** Called from inside the Lua scripts. */
-  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'set', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
+  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'get', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'set', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem'],
   /** Idle workers (BLPOP on a queue's marker) and the event feed (XREAD on a queue's stream). */
   blockingReads: ['blpop', 'xread'],
-  /** Admin API, readiness checks and the queue registry. */
-  reads: ['get', 'hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time'],
+  /** Admin API, readiness checks, the queue registry, and naming the key when a script refused a wrong-typed one. */
+  reads: ['get', 'hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type'],
   /** Pause, schedule pause, queue registry, handing a marker on to another process. */
   writes: ['set', 'hset', 'sadd', 'lpush'],
   /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */

@@ -1,5 +1,6 @@
 import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core';
 import type { AnyClient } from './connection.js';
+import { jobKeys, type KeyDiagnosis } from './key-diagnosis.js';
 import type { KeySchema } from './keys.js';
 import { unreachable } from './redis-unavailable.error.js';
 import type { ScriptCommands } from './scripts.js';
@@ -21,6 +22,7 @@ export class EnqueueSender {
     private readonly scripts: ScriptCommands,
     private readonly keys: KeySchema,
     private readonly target: string,
+    private readonly diagnosis: KeyDiagnosis,
     /** Called per queue that got jobs, to wake this process's idle workers at once. */
     private readonly onEnqueued: (queue: string) => void,
   ) {}
@@ -30,7 +32,7 @@ export class EnqueueSender {
     if (chunks.length === 1) {
       const chunk = chunks[0]!;
       const flat = (await this.scripts.njEnqueue(...this.args(chunk))
-        .catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), error); })) as Array<number | JobState>;
+        .catch(async (error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), await this.explain(chunk, error)); })) as Array<number | JobState>;
       this.onEnqueued(chunk.queue);
       return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
     }
@@ -40,7 +42,7 @@ export class EnqueueSender {
     const outcomes = chunks.map((_, chunkIndex) => replies?.[chunkIndex] ?? [new Error('no reply'), null]);
     const failed = outcomes.findIndex(([error]) => error);
     if (failed >= 0) {
-      const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), outcomes[failed]![0]);
+      const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), await this.explain(chunks[failed]!, outcomes[failed]![0]));
       // Chunks are separate script calls: some may have gone in. The caller must know which, or a retry duplicates them.
       const stored = chunks.filter((_, chunkIndex) => !outcomes[chunkIndex]![0]).flatMap((chunk) => chunk.jobs.map(({ job }) => job.id));
       if (stored.length > 0) error.message += ` Of the same call ${stored.length} job(s) were enqueued all the same: ${previewIds(stored)}.`;
@@ -55,6 +57,11 @@ export class EnqueueSender {
       this.onEnqueued(chunk.queue);
     });
     return results;
+  }
+
+  /** A refusal for a key of the wrong type, with the key and queue named (KeyDiagnosis). */
+  private explain(chunk: Chunk, error: unknown): Promise<unknown> {
+    return this.diagnosis.explain('enqueue', chunk.queue, error, jobKeys(this.keys, chunk.queue, chunk.jobs.map(({ job }) => job.id)));
   }
 
   private args(chunk: Chunk): Array<string | number> {

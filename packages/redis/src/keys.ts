@@ -14,7 +14,8 @@ import { isValidQueueName } from '@nest-jobs/core';
  *   {p:q}:completed    ZSET  by finish time
  *   {p:q}:dead         ZSET  by finish time
  *   {p:q}:paused       STRING flag
- *   {p:q}:seq          counter for members; {p:q}:token counter for fencing tokens
+ *   {p:q}:seq          counter for members; {p:q}:token is no longer written (fencing tokens are
+ *                      random per fetch, so they never repeat after Redis lost writes)
  *   {p:q}:events       STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
  *   {p:q}:marker       LIST  one element wakes one idle worker (BLPOP)
  *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q

@@ -2,11 +2,13 @@ import type {
   CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob,
   LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core';
+import { randomBytes } from 'node:crypto';
 import { decodeLeased } from './codec.js';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { EnqueueSender, enqueueOf, jobArgs } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
+import { KeyDiagnosis, jobKeys, type ExtraKey } from './key-diagnosis.js';
 import { KeySchema } from './keys.js';
 import { MarkerWaiter } from './marker-waiter.js';
 import { RedisAdmin } from './redis-admin.js';
@@ -39,6 +41,7 @@ export class RedisDriver implements QueueDriver {
   private readonly waiter: MarkerWaiter;
   private readonly reader: EventReader;
   private readonly admin: RedisAdmin;
+  private readonly diagnosis: KeyDiagnosis;
   private readonly coalescer = new EnqueueCoalescer((jobs) => this.sender.send(jobs));
   private readonly sender: EnqueueSender;
   private readonly knownQueues = new Set<string>();
@@ -64,7 +67,8 @@ export class RedisDriver implements QueueDriver {
     this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
     this.admin = new RedisAdmin(this.client, this.keys);
     this.registry = new QueueRegistry(this.client, this.keys, this.target, this.knownQueues, (queue) => this.reader.addQueue(queue));
-    this.sender = new EnqueueSender(this.client, this.scripts, this.keys, this.target, (queue) => this.waiter.notify(queue));
+    this.diagnosis = new KeyDiagnosis(this.client, this.keys);
+    this.sender = new EnqueueSender(this.client, this.scripts, this.keys, this.target, this.diagnosis, (queue) => this.waiter.notify(queue));
     this.client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
 
@@ -107,7 +111,9 @@ export class RedisDriver implements QueueDriver {
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     await this.ensureOpen();
-    const reply = (await this.scripts.njFetch(...this.keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND)) as unknown[];
+    // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
+    const nonce = randomBytes(12).toString('base64url');
+    const reply = await this.run<unknown[]>('fetch', queue, this.scripts.njFetch(...this.keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
     const jobs: LeasedJob[] = [];
     for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
     return jobs;
@@ -117,7 +123,7 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     if (items.length === 0) return [];
     const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
-    return outcomes(await this.scripts.njComplete(...this.keys.scriptArgs(queue), ...args));
+    return outcomes(await this.run('complete', queue, this.scripts.njComplete(...this.keys.scriptArgs(queue), ...args), items));
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
@@ -129,24 +135,24 @@ export class RedisDriver implements QueueDriver {
       item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
       item.retryAt === undefined ? '' : Math.round(item.retryAt),
     ]);
-    return outcomes(await this.scripts.njFail(...this.keys.scriptArgs(queue), ...args));
+    return outcomes(await this.run('fail', queue, this.scripts.njFail(...this.keys.scriptArgs(queue), ...args), items));
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
     await this.ensureOpen();
     if (items.length === 0) return [];
-    return outcomes(await this.scripts.njExtend(...this.keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])));
+    return outcomes(await this.run('extend', queue, this.scripts.njExtend(...this.keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])), items));
   }
 
   async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
     await this.ensureOpen();
     if (items.length === 0) return [];
-    return outcomes(await this.scripts.njRelease(...this.keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token])));
+    return outcomes(await this.run('release', queue, this.scripts.njRelease(...this.keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token])), items));
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
     await this.ensureOpen();
-    return (await this.scripts.njProgress(...this.keys.scriptArgs(queue), item.id, item.token, progress)) === 1 ? 'ok' : 'lost';
+    return (await this.run('progress', queue, this.scripts.njProgress(...this.keys.scriptArgs(queue), item.id, item.token, progress), [item])) === 1 ? 'ok' : 'lost';
   }
 
   /** Blocks on the queues' markers; a marker only means "look again", so readiness is re-checked after each. */
@@ -190,14 +196,18 @@ export class RedisDriver implements QueueDriver {
 
   async retry(queue: string, id: string): Promise<boolean> {
     await this.ensureOpen();
-    return (await this.scripts.njRetryDead(...this.keys.scriptArgs(queue), id, 0)) === 1;
+    return (await this.run('retry', queue, this.scripts.njRetryDead(...this.keys.scriptArgs(queue), id, 0), [{ id }])) === 1;
   }
 
   async retryAllDead(queue: string): Promise<number> {
     await this.ensureOpen();
     let total = 0;
     for (let moved = -1; moved !== 0; total += moved) {
-      moved = Number(await this.scripts.njRetryDead(...this.keys.scriptArgs(queue), '', 1_000));
+      moved = Number(await this.run('retryAllDead', queue, this.scripts.njRetryDead(...this.keys.scriptArgs(queue), '', 1_000), async () => {
+        // Members are "<seq16>:<id>" (keys.ts).
+        const members = await this.client.zrange(this.keys.stateKey(queue, 'dead'), '0', '999').catch((): string[] => []);
+        return members.map((member) => member.slice(17));
+      }));
       if (moved === 0) break;
     }
     return total;
@@ -205,7 +215,7 @@ export class RedisDriver implements QueueDriver {
 
   async remove(queue: string, id: string): Promise<boolean> {
     await this.ensureOpen();
-    return (await this.scripts.njRemove(...this.keys.scriptArgs(queue), id)) === 1;
+    return (await this.run('remove', queue, this.scripts.njRemove(...this.keys.scriptArgs(queue), id), [{ id }])) === 1;
   }
 
   async pause(queue: string): Promise<void> {
@@ -215,7 +225,7 @@ export class RedisDriver implements QueueDriver {
 
   async resume(queue: string): Promise<void> {
     await this.ensureOpen();
-    await this.scripts.njResume(...this.keys.scriptArgs(queue));
+    await this.run('resume', queue, this.scripts.njResume(...this.keys.scriptArgs(queue)));
   }
 
   async isPaused(queue: string): Promise<boolean> {
@@ -227,10 +237,11 @@ export class RedisDriver implements QueueDriver {
     await this.ensureOpen();
     const { job } = request;
     await this.remember([job.queue]);
-    const outcome = (await this.scripts.njEnqueueTick(
-      ...this.keys.queueKeys(job.queue), this.keys.schedule(job.queue, request.schedule),
+    const scheduleKey = this.keys.schedule(job.queue, request.schedule);
+    const outcome = await this.run<TickOutcome>('enqueueTick', job.queue, this.scripts.njEnqueueTick(
+      ...this.keys.queueKeys(job.queue), scheduleKey,
       this.keys.jobPrefix(job.queue), Math.round(request.tickAt), request.overlap ? '1' : '0', ...jobArgs(job),
-    )) as TickOutcome;
+    ), [{ id: job.id }], [{ key: scheduleKey, type: 'hash', what: `schedule "${request.schedule}"` }]);
     if (outcome === 'enqueued') this.waiter.notify(job.queue);
     return outcome;
   }
@@ -243,6 +254,23 @@ export class RedisDriver implements QueueDriver {
   async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
     await this.ensureOpen();
     await this.client.hset(this.keys.schedule(schedule.queue, schedule.name), 'paused', paused ? '1' : '0');
+  }
+
+  /**
+   * Awaits a queue script. A refusal because a key holds the wrong type comes back as a
+   * RedisKeyTypeError naming the key and queue (looked up only then); `jobs` are the job ids
+   * the call touched (a function when they must be read first).
+   */
+  private async run<T = unknown>(
+    operation: string, queue: string, call: Promise<unknown>,
+    jobs: Array<{ id: string }> | (() => Promise<string[]>) = [], extra: ExtraKey[] = [],
+  ): Promise<T> {
+    try {
+      return (await call) as T;
+    } catch (error: unknown) {
+      const ids = typeof jobs === 'function' ? await jobs() : jobs.map((job) => job.id);
+      throw await this.diagnosis.explain(`${operation}`, queue, error, [...jobKeys(this.keys, queue, ids), ...extra]);
+    }
   }
 
   /** Lets the driver be used without calling open() first (JobsModule calls it). */

@@ -6,6 +6,8 @@ import { isValidQueueName } from '../registry/option-validators.js';
 import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
 
 const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];
+/** Jobs one fetch leases in one driver call (one Redis script run): more would block Redis for too long. */
+export const MAX_FETCH_BATCH_SIZE = 1_000;
 
 /** Module options with environment and defaults applied, validated once. */
 export class JobsConfig {
@@ -28,7 +30,7 @@ export class JobsConfig {
     this.shutdownTimeout = positive('shutdownTimeout', options.shutdownTimeout, 10_000, 0);
     this.maxPayloadBytes = positive('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1);
     this.leaseMs = positive('leaseMs', options.leaseMs, 30_000, 100);
-    this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1);
+    this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1, MAX_FETCH_BATCH_SIZE);
   }
 
   get runsWorkers(): boolean {
@@ -60,10 +62,11 @@ function parseQueueList(value: string | undefined): string[] | undefined {
   return value.split(',').map((queue) => queue.trim()).filter((queue) => queue !== '');
 }
 
-function positive(option: string, value: number | undefined, fallback: number, min: number): number {
+function positive(option: string, value: number | undefined, fallback: number, min: number, max?: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new JobsConfigurationError(messages.badModuleOption(option, `an integer ≥ ${min}`, value));
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    throw new JobsConfigurationError(messages.badModuleOption(option, range, value));
   }
   return value;
 }

@@ -20,6 +20,6 @@ export interface JobsModuleOptions {
   maxPayloadBytes?: number;
   /** ms a fetched job stays leased without renewal; renewed every third of it. Default 30 000. */
   leaseMs?: number;
-  /** Most jobs leased per fetch round trip. Default 50. */
+  /** Most jobs leased per fetch round trip, 1 to 1000. Default 50. */
   fetchBatchSize?: number;
 }

@@ -41,11 +41,17 @@ for i = 2, #ARGV, 5 do
   end
 end
 
+if #left == 0 then return out end
+-- The job hashes were read above; the other keys written below are checked before the first write.
+-- (active needs no check: its ZREM is that first write.)
+guard('events')
+if stays > 0 then guard('completed', 'seq') end
+
 -- Freeing writes first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
 -- write may grow memory (INCRBY, HSET) but lets one that began by freeing run to its end, so a
 -- full Redis still drains its backlog.
 zrem_many(K.active, left)
-for i = 1, #removed, 4000 do redis.call('DEL', unpack(removed, i, math.min(i + 3999, #removed))) end
+del_many(removed)
 local seq = stays > 0 and reserve(K.seq, stays) or 0
 for _, job in ipairs(kept) do
   local jkey, id, result, name, attempt, remove = unpack(job)
@@ -71,7 +77,7 @@ local function drop(members)
     keys[#keys + 1] = PAYLOAD .. string.sub(old, 18)
   end
   zrem_many(K.completed, members)
-  redis.call('DEL', unpack(keys))
+  del_many(keys)
 end
 for _, spec in ipairs(trims) do
   local age, count = spec[1], spec[2]

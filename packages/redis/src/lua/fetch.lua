@@ -1,13 +1,25 @@
 -- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
--- then pop the best waiting jobs, count their try and issue fresh fencing tokens.
+-- then take the best waiting jobs, count their try and issue fresh fencing tokens.
 -- KEYS: the queue keys (see lib.lua).
--- ARGV: [1] job prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs
+-- ARGV: [1] job prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
+--       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
+--       this call. Nothing stored in Redis goes into it, so a token never repeats for a job even when Redis
+--       loses writes (a restart from a snapshot, a lagging replica promoted, FLUSHALL).
 -- Returns a flat list: for each job its id, token, leaseUntil, attempt, then
 -- the fields n, p, pr, ma, ra, ea, sf, e, pg (HMGET order; see codec.ts).
-local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Reads before writes, so a failing step leaves nothing half-done.
+local max, lease_ms, bound, nonce = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+if max < 1 then return {} end
 local now = now_ms()
 
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
+-- These reads are also the type checks of the delayed and active indexes.
+local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)
+local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)
+if #due > 0 or #expired > 0 then
+  guard('waiting', 'dead', 'seq', 'events', 'marker')
+end
+
+for _, m in ipairs(due) do
   local id = string.sub(m, 18)
   local reason = corrupt_reason(JOB .. id)
   if reason then
@@ -18,7 +30,7 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 
   end
 end
 
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)) do
+for _, m in ipairs(expired) do
   local id = string.sub(m, 18)
   local jkey = JOB .. id
   local reason = corrupt_reason(jkey)
@@ -43,43 +55,59 @@ end
 
 if redis.call('EXISTS', K.paused) == 1 then return {} end
 
--- Per job only HMGET and HSET run: tokens, the lease index and events go in one call each.
+-- Per job only HMGET and HSET run: tokens, the lease indexes and events go in one call each.
+-- Read, not popped: the jobs leave waiting only once nothing below can fail.
 local out = {}
 local lease_until = now + lease_ms
-local popped = redis.call('ZPOPMIN', K.waiting, max)
-local count = #popped / 2
+local members = redis.call('ZRANGE', K.waiting, 0, max - 1)
+local count = #members
 if count == 0 then return out end
-local token = reserve(K.token, count)
-local leased = {}
-local payload_keys = {}
-for i = 1, #popped, 2 do payload_keys[#payload_keys + 1] = PAYLOAD .. string.sub(popped[i], 18) end
-local payloads = redis.call('MGET', unpack(payload_keys))
-for i = 1, #popped, 2 do
-  local m = popped[i]
-  local id = string.sub(m, 18)
-  local jkey = JOB .. id
+local payloads = {}
+for i = 1, count, 4000 do
+  local keys = {}
+  for j = i, math.min(i + 3999, count) do keys[#keys + 1] = PAYLOAD .. string.sub(members[j], 18) end
+  for _, payload in ipairs(redis.call('MGET', unpack(keys))) do payloads[#payloads + 1] = payload end
+end
+local good, bad = {}, {}
+for i, m in ipairs(members) do
+  local jkey = JOB .. string.sub(m, 18)
   local fields = redis.pcall('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
   -- A hash field 'p' is a record written before payloads moved to their own key.
-  if not fields.err and not fields[2] then fields[2] = payloads[(i + 1) / 2] end
+  if not fields.err and not fields[2] then fields[2] = payloads[i] end
   local reason = leased_problem(jkey, fields)
-  if reason then
-    quarantine(K.waiting, m, jkey, id, reason, now)
-  else
-    token = token + 1
-    local attempt = (tonumber(fields[10]) or 0) + 1
-    local token_text = int(token)
-    leased[#leased + 1] = lease_until
-    leased[#leased + 1] = m
-    redis.call('HSET', jkey, 's', 'active', 'a', attempt, 't', token_text, 'lu', lease_until, 'sa', now)
-    emit('active', id, fields[1], attempt, now)
-    out[#out + 1] = id
-    out[#out + 1] = token_text
-    out[#out + 1] = int(lease_until)
-    out[#out + 1] = attempt
-    out[#out + 1] = fields
-  end
+  if reason then bad[#bad + 1] = { m, reason } else good[#good + 1] = { m, fields } end
+end
+-- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
+local more = count == max and redis.call('ZCARD', K.waiting) > count
+guard('events')
+if more then guard('marker') end
+if #bad > 0 then guard('dead', 'seq') end
+
+-- Freeing first: at maxmemory Redis refuses a script whose first write may grow memory, and
+-- workers must still drain a full Redis.
+zrem_many(K.waiting, members)
+local leased = {}
+for n, job in ipairs(good) do
+  local m, fields = job[1], job[2]
+  local id = string.sub(m, 18)
+  local attempt = (tonumber(fields[10]) or 0) + 1
+  local token_text = nonce .. '.' .. n
+  leased[#leased + 1] = lease_until
+  leased[#leased + 1] = m
+  redis.call('HSET', JOB .. id, 's', 'active', 'a', attempt, 't', token_text, 'lu', lease_until, 'sa', now)
+  emit('active', id, fields[1], attempt, now)
+  out[#out + 1] = id
+  out[#out + 1] = token_text
+  out[#out + 1] = int(lease_until)
+  out[#out + 1] = attempt
+  out[#out + 1] = fields
 end
 zadd_many(K.active, leased)
--- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
-if count == max and redis.call('ZCARD', K.waiting) > 0 then wake() end
+for _, job in ipairs(bad) do
+  local m = job[1]
+  local id = string.sub(m, 18)
+  -- Already out of waiting (zrem_many above): quarantine's own ZREM of it changes nothing.
+  quarantine(K.waiting, m, JOB .. id, id, job[2], now)
+end
+if more then wake() end
 return out

@@ -7,7 +7,7 @@
 --   KEYS[5] dead     ZSET member "<seq16>:<id>", score finishedAt
 --   KEYS[6] paused   STRING flag
 --   KEYS[7] seq      counter ordering members (FIFO among equal scores)
---   KEYS[8] token    counter of fencing tokens
+--   KEYS[8] token    no longer written: fencing tokens are random per fetch (fetch.lua); the slot stays
 --   KEYS[9] events   STREAM of job events
 --   KEYS[10] marker  LIST, one element wakes one blocked worker
 -- ARGV[1] is always the job key prefix ("{prefix:queue}:job:"); the rest is per script.
@@ -69,7 +69,27 @@ local function zrem_many(key, members)
   for i = 1, #members, 4000 do redis.call('ZREM', key, unpack(members, i, math.min(i + 3999, #members))) end
 end
 
--- Reserves `count` numbers of a counter (K.seq, K.token) with one INCRBY; returns the one before the first.
+local function del_many(keys)
+  for i = 1, #keys, 4000 do redis.call('DEL', unpack(keys, i, math.min(i + 3999, #keys))) end
+end
+
+-- Redis keeps a script's writes up to a failing command: a key of the wrong type met half-way would
+-- leave a job half-moved. So before its first write every script reads each queue key it may write,
+-- with a read that fails (WRONGTYPE) on a wrong type, unless a read it makes anyway already did.
+-- The seq counter must hold an integer for INCRBY. The driver then names the key (key-diagnosis.ts).
+local PROBE = { waiting = 'ZCARD', delayed = 'ZCARD', active = 'ZCARD', completed = 'ZCARD', dead = 'ZCARD', events = 'XLEN', marker = 'LLEN' }
+local function guard(...)
+  for _, name in ipairs({ ... }) do
+    if name == 'seq' then
+      local value = redis.call('GET', K[name])
+      if value and not string.match(value, '^%d+$') then error({ err = 'ERR counter ' .. K[name] .. ' holds no integer' }) end
+    else
+      redis.call(PROBE[name], K[name])
+    end
+  end
+end
+
+-- Reserves `count` numbers of a counter (K.seq) with one INCRBY; returns the one before the first.
 local function reserve(counter, count)
   return tonumber(redis.call('INCRBY', counter, count)) - count
 end

@@ -4,8 +4,9 @@
 -- Returns 1 (ok) or 0 (lost).
 local id = ARGV[2]
 local jkey = JOB .. id
-if not held(jkey, ARGV[3]) then return 0 end
+local state, current, name, attempt = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a'))
+if state ~= 'active' or current ~= ARGV[3] then return 0 end
+guard('events')
 redis.call('HSET', jkey, 'pg', ARGV[4])
-local name, attempt = unpack(redis.call('HMGET', jkey, 'n', 'a'))
 emit('progress', id, name, attempt, now_ms(), { 'd', ARGV[4] })
 return 1

@@ -80,7 +80,8 @@ describe('bad configuration fails bootstrap naming the culprit, and queued jobs 
     ['defaults.attempts 0', { defaults: { attempts: 0 } }, 'JobsModule defaults: attempts must be an integer ≥ 1 (got 0).'],
     ['maxPayloadBytes 0', { maxPayloadBytes: 0 }, 'JobsModule.forRoot: maxPayloadBytes must be an integer ≥ 1 (got 0).'],
     ['leaseMs 50', { leaseMs: 50 }, 'JobsModule.forRoot: leaseMs must be an integer ≥ 100 (got 50).'],
-    ['fetchBatchSize 2.5', { fetchBatchSize: 2.5 }, 'JobsModule.forRoot: fetchBatchSize must be an integer ≥ 1 (got 2.5).'],
+    ['fetchBatchSize 2.5', { fetchBatchSize: 2.5 }, 'JobsModule.forRoot: fetchBatchSize must be an integer from 1 to 1000 (got 2.5).'],
+    ['fetchBatchSize 8100', { fetchBatchSize: 8_100 }, 'JobsModule.forRoot: fetchBatchSize must be an integer from 1 to 1000 (got 8100).'],
     ['a queues option with "}"', { queues: ['default', 'mail}'] }, 'JobsModule.forRoot: queues must be'],
   ])('module option: %s', async (_case, options, message) => {
     const error = await bootstrapError([PlainJobs], { ...onRedis(), ...options });

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LeasedJob, NewJob } from '@nest-jobs/core';
+import { Redis } from 'ioredis';
+import { RedisKeyTypeError } from './redis-key-type.error.js';
+import { RedisDriver } from './redis.driver.js';
+import { startRedisServer, type RedisServerHandle } from './testing/index.js';
+
+// Redis keeps a script's writes up to the command that fails. A queue key holding the wrong type
+// (another program wrote it) must refuse the whole call before anything changed, naming key and queue.
+let server: RedisServerHandle | undefined;
+let raw: Redis | undefined;
+let driver: RedisDriver | undefined;
+beforeAll(async () => {
+  server = await startRedisServer();
+  raw = new Redis(server.url);
+  driver = new RedisDriver({ url: server.url, prefix: 'atom' });
+  await driver.open();
+});
+afterAll(async () => {
+  raw?.disconnect();
+  await driver?.close();
+  await server?.stop();
+});
+
+const job = (id: string, queue: string, extra: Partial<NewJob> = {}): NewJob => ({
+  id, queue, name: 'n', payload: '{}', priority: 0, maxAttempts: 3, runAt: Date.now(), enqueuedAt: Date.now(), ...extra,
+});
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function leased(queue: string, leaseMs = 60_000): Promise<LeasedJob> {
+  await driver!.enqueue([job('a', queue), job('b', queue)]);
+  const [lease] = await driver!.fetch(queue, { max: 1, leaseMs });
+  return lease!;
+}
+
+interface Case {
+  setup(queue: string): Promise<LeasedJob | undefined>;
+  call(queue: string, lease: LeasedJob | undefined): Promise<unknown>;
+  /** Queue keys (KeySchema.stateKey names) the call writes, and 'job' for the job hash it touches. */
+  keys: string[];
+}
+
+const cases: Record<string, Case> = {
+  'enqueue (waiting)': {
+    setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
+    call: (queue) => driver!.enqueue([job('new', queue)]),
+    keys: ['waiting', 'seq', 'events', 'marker', 'job:new'],
+  },
+  'enqueue (delayed)': {
+    setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
+    call: (queue) => driver!.enqueue([job('new', queue, { runAt: Date.now() + 60_000 })]),
+    keys: ['delayed', 'seq', 'events', 'marker'],
+  },
+  'fetch': {
+    setup: async (queue) => { await driver!.enqueue([job('a', queue), job('b', queue)]); return undefined; },
+    call: (queue) => driver!.fetch(queue, { max: 1, leaseMs: 60_000 }),
+    keys: ['waiting', 'delayed', 'active', 'events', 'marker'],
+  },
+  'fetch (recovering an expired lease)': {
+    setup: async (queue) => { await leased(queue, 100); await sleep(150); return undefined; },
+    call: (queue) => driver!.fetch(queue, { max: 1, leaseMs: 60_000 }),
+    keys: ['waiting', 'active', 'dead', 'seq', 'events', 'marker'],
+  },
+  'complete': {
+    setup: (queue) => leased(queue),
+    call: (queue, lease) => driver!.complete(queue, [{ id: lease!.id, token: lease!.token, result: '1' }]),
+    keys: ['active', 'completed', 'seq', 'events', 'job:a'],
+  },
+  'fail (retry later)': {
+    setup: (queue) => leased(queue),
+    call: (queue, lease) => driver!.fail(queue, [{ id: lease!.id, token: lease!.token, error: { message: 'x' }, retryAt: Date.now() + 60_000 }]),
+    keys: ['active', 'delayed', 'waiting', 'dead', 'seq', 'events', 'marker', 'job:a'],
+  },
+  'extend': {
+    setup: (queue) => leased(queue),
+    call: (queue, lease) => driver!.extend(queue, [{ id: lease!.id, token: lease!.token }], 90_000),
+    keys: ['active', 'job:a'],
+  },
+  'release': {
+    setup: (queue) => leased(queue),
+    call: (queue, lease) => driver!.release(queue, [{ id: lease!.id, token: lease!.token }]),
+    keys: ['active', 'waiting', 'marker', 'job:a'],
+  },
+  'progress': {
+    setup: (queue) => leased(queue),
+    call: (queue, lease) => driver!.progress(queue, { id: lease!.id, token: lease!.token }, '50'),
+    keys: ['events', 'job:a'],
+  },
+  'retry (dead)': {
+    setup: async (queue) => {
+      const lease = await leased(queue);
+      await driver!.fail(queue, [{ id: lease.id, token: lease.token, error: { message: 'x' } }]);
+      return undefined;
+    },
+    call: (queue) => driver!.retry(queue, 'a'),
+    keys: ['dead', 'waiting', 'seq', 'events', 'marker', 'job:a'],
+  },
+  'remove': {
+    setup: async (queue) => { await driver!.enqueue([job('a', queue)]); return undefined; },
+    call: (queue) => driver!.remove(queue, 'a'),
+    keys: ['waiting', 'job:a'],
+  },
+  'resume': {
+    setup: async (queue) => { await driver!.pause(queue); return undefined; },
+    call: (queue) => driver!.resume(queue),
+    keys: ['marker'],
+  },
+  'enqueueTick': {
+    setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
+    call: (queue) => driver!.enqueueTick({ schedule: 's', tickAt: 1_000, overlap: true, job: job('cron:s:1000', queue) }),
+    keys: ['waiting', 'seq', 'events', 'marker', 'schedule:s'],
+  },
+};
+
+/** Every key of the queue with its DUMP: equal snapshots mean the call changed nothing. */
+async function snapshot(queue: string): Promise<Record<string, string>> {
+  const keys = (await raw!.keys(`{atom:${queue}}:*`)).sort();
+  const dumps = await Promise.all(keys.map((key) => raw!.dumpBuffer(key)));
+  return Object.fromEntries(keys.map((key, index) => [key, dumps[index]?.toString('hex') ?? 'none']));
+}
+
+let queueCounter = 0;
+const rows = Object.entries(cases).flatMap(([script, spec]) => spec.keys.flatMap((name) => (
+  name === 'seq' ? [[script, name, 'a list'], [script, name, 'text']] : [[script, name, 'a string']]
+)));
+
+describe('RedisDriver scripts are all or nothing when a key holds the wrong type', () => {
+  it.each(rows)('%s with %s holding %s: refused naming the key and queue, nothing changed', async (script, name, value) => {
+    const queue = `q${++queueCounter}`;
+    const spec = cases[script]!;
+    const lease = await spec.setup(queue);
+    const key = name.startsWith('job:') ? driver!.keys.job(queue, name.slice(4)) : `{atom:${queue}}:${name}`;
+    await raw!.del(key);
+    if (value === 'a list') await raw!.rpush(key, 'x');
+    else await raw!.set(key, 'x');
+    const before = await snapshot(queue);
+    const error = await spec.call(queue, lease).then(() => undefined, (reason: unknown) => reason as Error);
+    expect(error).toBeInstanceOf(RedisKeyTypeError);
+    expect(error?.message).toContain(`on queue "${queue}": key "${key}"`);
+    expect(error?.message).toContain('changed nothing');
+    expect(await snapshot(queue)).toEqual(before);
+  });
+});
