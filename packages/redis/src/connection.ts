@@ -84,9 +84,14 @@ function tlsHint(error: Error): string {
 /**
  * A connection for blocking reads (BLPOP, XREAD BLOCK): they must not share a
  * socket with ordinary commands, and need a timeout longer than their block.
+ * It has nothing to flush, so disconnect() destroys its socket at once instead
+ * of waiting up to 2 s (ioredis' disconnectTimeout) for the server to close a
+ * socket it is blocked on, a timer that held the process after app.close().
  */
 export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyClient {
-  const extra = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
+  const extra = {
+    enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false, disconnectTimeout: 0,
+  };
   const duplicate = client instanceof Cluster
     ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...extra } })
     : client.duplicate(extra);
