@@ -18,6 +18,7 @@ import {
 } from './jobs-module-definition.js';
 import type { JobsModuleOptions } from './jobs-options.interface.js';
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
+import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
 
 const runtimeProviders: Provider[] = [
@@ -31,9 +32,16 @@ const runtimeProviders: Provider[] = [
   JobsAdmin,
   WorkerPool,
   Scheduler,
+  {
+    provide: JOBS_RUNTIME,
+    useFactory: (lifecycle: DriverLifecycle, workers: WorkerPool, scheduler: Scheduler): JobsRuntime => ({ lifecycle, workers, scheduler }),
+    inject: [DriverLifecycle, WorkerPool, Scheduler],
+  },
 ];
 
 const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService];
+/** Seen only by JobsStartModule (the symbol is not exported from the package). */
+const internalExports = [JOBS_RUNTIME];
 
 /**
  * Background jobs for the whole application (a global module): discovers
@@ -65,9 +73,9 @@ export class JobsModule extends ConfigurableJobsModule {
     return {
       ...base,
       global: true,
-      imports: [...(base.imports ?? []), DiscoveryModule],
+      imports: [...(base.imports ?? []), DiscoveryModule, JobsStartModule],
       providers: [...(base.providers ?? []), ...runtimeProviders, ...producers],
-      exports: [...(base.exports ?? []), ...publicProviders, ...producerTokens],
+      exports: [...(base.exports ?? []), ...publicProviders, ...internalExports, ...producerTokens],
     };
   }
 }
