@@ -67,15 +67,23 @@ export class JobsModule extends ConfigurableJobsModule {
     return { module: JobsFeatureModule, providers, exports: classes.map(getProducerToken) };
   }
 
+  /**
+   * Producers are listed when Nest scans the module (the getters), not when
+   * forRoot runs: forRoot may be evaluated (e.g. in a global InfraModule
+   * imported first) before the files that declare job classes are loaded.
+   */
   private static assemble(base: DynamicModule): DynamicModule {
-    const producers = producerProviders(declaredJobClasses());
-    const producerTokens = producers.map((provider) => provider.provide);
+    const producers = (): Array<Provider & { provide: symbol }> => producerProviders(declaredJobClasses());
     return {
       ...base,
       global: true,
       imports: [...(base.imports ?? []), DiscoveryModule, JobsStartModule],
-      providers: [...(base.providers ?? []), ...runtimeProviders, ...producers],
-      exports: [...(base.exports ?? []), ...publicProviders, ...internalExports, ...producerTokens],
+      get providers(): Provider[] {
+        return [...(base.providers ?? []), ...runtimeProviders, ...producers()];
+      },
+      get exports(): NonNullable<DynamicModule['exports']> {
+        return [...(base.exports ?? []), ...publicProviders, ...internalExports, ...producers().map((provider) => provider.provide)];
+      },
     };
   }
 }
