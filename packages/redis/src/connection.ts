@@ -115,3 +115,26 @@ export function describeTarget(options: RedisConnectionOptions): string {
   const standalone = connection as RedisOptions | undefined;
   return `redis://${standalone?.host ?? '127.0.0.1'}:${standalone?.port ?? 6379}`;
 }
+
+/**
+ * Resolves once a connection already under way is ready: on a lazy client,
+ * ioredis connects by itself on the first command (e.g. a subscription made
+ * before open()), and connect() then refuses to start another.
+ */
+export function whenReady(client: AnyClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      client.off('ready', onReady);
+      client.off('error', onError);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onEnd = (): void => settle(new Error('Connection is closed.'));
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.once('end', onEnd);
+  });
+}

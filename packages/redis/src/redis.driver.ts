@@ -3,7 +3,7 @@ import type {
   LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core';
 import { decodeLeased } from './codec.js';
-import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
+import { createClient, describeTarget, whenReady, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { EnqueueSender, enqueueOf, jobArgs } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
@@ -43,6 +43,7 @@ export class RedisDriver implements QueueDriver {
   private readonly knownQueues = new Set<string>();
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
+  private connected = false;
   /** Apps using this driver (each opened it once): connections close with the last one. */
   private users = 0;
   private closed = false;
@@ -81,8 +82,10 @@ export class RedisDriver implements QueueDriver {
 
   private connect(): Promise<void> {
     this.opening ??= (async () => {
-      if (this.client.status === 'wait') await this.client.connect().catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
+      const connecting = this.client.status === 'wait' ? this.client.connect() : this.client.status === 'ready' ? undefined : whenReady(this.client);
+      await connecting?.catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
       await checkServer(this.client, this.logger, this.target);
+      this.connected = true;
     })();
     this.opening.catch(() => (this.opening = undefined));
     return this.opening;
@@ -243,7 +246,8 @@ export class RedisDriver implements QueueDriver {
 
   /** Lets the driver be used without calling open() first (JobsModule calls it). */
   private async ensureOpen(): Promise<void> {
-    if (this.client.status === 'wait') await this.connect();
+    // Until the first connect succeeds, every call waits for it (with no offline queue it would fail at once).
+    if (!this.connected) await this.connect();
   }
 
   private async alreadyRegistered(queues: string[]): Promise<boolean> {
