@@ -10,6 +10,9 @@ import { JOBS_DRIVER } from './jobs.tokens.js';
 @Injectable()
 export class DriverLifecycle implements OnApplicationShutdown {
   private opened = false;
+  private markOpen!: () => void;
+  /** Resolves once this app has opened the driver; never, if its bootstrap failed. */
+  readonly whenOpen = new Promise<void>((resolve) => (this.markOpen = resolve));
 
   constructor(@Inject(JOBS_DRIVER) private readonly driver: QueueDriver) {}
 
@@ -17,6 +20,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
     if (this.opened) return;
     await this.driver.open();
     this.opened = true;
+    this.markOpen();
   }
 
   async onApplicationShutdown(): Promise<void> {
