@@ -84,9 +84,14 @@ function tlsHint(error: Error): string {
 /**
  * A connection for blocking reads (BLPOP, XREAD BLOCK): they must not share a
  * socket with ordinary commands, and need a timeout longer than their block.
+ * It has nothing to flush, so disconnect() destroys its socket at once instead
+ * of waiting up to 2 s (ioredis' disconnectTimeout) for the server to close a
+ * socket it is blocked on, a timer that held the process after app.close().
  */
 export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyClient {
-  const extra = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false };
+  const extra = {
+    enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: blockMs + 5_000, retryStrategy, lazyConnect: false, disconnectTimeout: 0,
+  };
   const duplicate = client instanceof Cluster
     ? client.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, ...extra } })
     : client.duplicate(extra);
@@ -109,4 +114,27 @@ export function describeTarget(options: RedisConnectionOptions): string {
   if (connection && 'nodes' in connection) return `cluster ${connection.nodes.map((node) => `${node.host}:${node.port}`).join(',')}`;
   const standalone = connection as RedisOptions | undefined;
   return `redis://${standalone?.host ?? '127.0.0.1'}:${standalone?.port ?? 6379}`;
+}
+
+/**
+ * Resolves once a connection already under way is ready: on a lazy client,
+ * ioredis connects by itself on the first command (e.g. a subscription made
+ * before open()), and connect() then refuses to start another.
+ */
+export function whenReady(client: AnyClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      client.off('ready', onReady);
+      client.off('error', onError);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onEnd = (): void => settle(new Error('Connection is closed.'));
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.once('end', onEnd);
+  });
 }

@@ -4,7 +4,7 @@ import type {
 } from '@nest-jobs/core';
 import { randomBytes } from 'node:crypto';
 import { decodeLeased } from './codec.js';
-import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
+import { createClient, describeTarget, whenReady, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { EnqueueSender, enqueueOf, jobArgs } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
@@ -48,6 +48,7 @@ export class RedisDriver implements QueueDriver {
   private readonly registry: QueueRegistry;
   private readonly logger: DriverLogger;
   private opening: Promise<void> | undefined;
+  private connected = false;
   /** Apps using this driver (each opened it once): connections close with the last one. */
   private users = 0;
   private closed = false;
@@ -89,8 +90,10 @@ export class RedisDriver implements QueueDriver {
 
   private connect(): Promise<void> {
     this.opening ??= (async () => {
-      if (this.client.status === 'wait') await this.client.connect().catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
+      const connecting = this.client.status === 'wait' ? this.client.connect() : this.client.status === 'ready' ? undefined : whenReady(this.client);
+      await connecting?.catch((error: unknown) => { throw unreachable(this.target, 'connect', error); });
       await checkServer(this.client, this.logger, this.target);
+      this.connected = true;
     })();
     this.opening.catch(() => (this.opening = undefined));
     return this.opening;
@@ -275,7 +278,8 @@ export class RedisDriver implements QueueDriver {
 
   /** Lets the driver be used without calling open() first (JobsModule calls it). */
   private async ensureOpen(): Promise<void> {
-    if (this.client.status === 'wait') await this.connect();
+    // Until the first connect succeeds, every call waits for it (with no offline queue it would fail at once).
+    if (!this.connected) await this.connect();
   }
 
   private remember(queues: string[], operation?: () => string): Promise<void> {

@@ -9,22 +9,30 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** `node sample-app/dist/main.js` in a child process, on the memory driver whatever the machine's env says. */
+/**
+ * `node sample-app/dist/main.js` (or another `script`) in a child process, on
+ * the memory driver whatever the machine's env says.
+ */
 export class ChildApp {
   private readonly child: ChildProcess;
   private text = '';
   readonly exited: Promise<Exit>;
+  /** Epoch ms at which the process exited; undefined while it runs. */
+  exitedAt: number | undefined;
 
-  constructor(env: Record<string, string>) {
+  constructor(env: Record<string, string>, script = MAIN) {
     const inherited = { ...process.env };
     for (const name of ['REDIS_URL', 'JOBS_PREFIX', 'JOBS_MODE', 'JOBS_QUEUES', 'PORT']) delete inherited[name];
-    this.child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    this.child = spawn(process.execPath, ['--enable-source-maps', script], {
       env: { ...inherited, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => {
+      this.exitedAt = Date.now();
+      resolve({ code, signal });
+    }));
   }
 
   /** Everything printed so far, stdout and stderr. */

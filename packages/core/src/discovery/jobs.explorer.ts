@@ -8,6 +8,7 @@ import { JobsConfig } from '../module/jobs-config.js';
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import { messages } from '../registry/jobs.messages.js';
 import { hostClassOf, hostResolverOf } from './handler-host.js';
+import { assertInjectedProducersProvided } from './injected-producers.js';
 
 /** Finds `@Job`/`@Cron`/`@Every` methods on the app's providers and registers them, validated. */
 @Injectable()
@@ -36,6 +37,7 @@ export class JobsExplorer implements OnModuleInit {
       }
     }
     this.registry.registerAll(definitions);
+    assertInjectedProducersProvided(this.discovery, this.registry);
   }
 }
 

@@ -3,19 +3,32 @@ import { Observable, filter, share } from 'rxjs';
 import type { DriverEvent } from '../driver/driver-event.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
+import { DriverLifecycle } from '../module/driver-lifecycle.js';
 import { JOBS_DRIVER } from '../module/jobs.tokens.js';
 import { fromJsonOrRaw } from '../serialization/json.js';
 
 /** Job state changes from every process on the same driver, as an rxjs stream. */
 @Injectable()
 export class JobEvents {
-  /** Hot while subscribed: the driver's feed starts with the first subscriber and stops with the last. */
+  /**
+   * Hot while subscribed: the driver's feed starts with the first subscriber
+   * (or, for one made during bootstrap, once the app has opened the driver)
+   * and stops with the last.
+   */
   readonly events$: Observable<JobEvent>;
 
-  constructor(@Inject(JOBS_DRIVER) driver: QueueDriver) {
-    this.events$ = new Observable<JobEvent>((subscriber) =>
-      driver.subscribe((event) => subscriber.next(toJobEvent(event))),
-    ).pipe(share());
+  constructor(@Inject(JOBS_DRIVER) driver: QueueDriver, lifecycle: DriverLifecycle) {
+    this.events$ = new Observable<JobEvent>((subscriber) => {
+      let unsubscribe: (() => void) | undefined;
+      let done = false;
+      void lifecycle.whenOpen.then(() => {
+        if (!done) unsubscribe = driver.subscribe((event) => subscriber.next(toJobEvent(event)));
+      });
+      return () => {
+        done = true;
+        unsubscribe?.();
+      };
+    }).pipe(share());
   }
 
   /** Events of one job. */

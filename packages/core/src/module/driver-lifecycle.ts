@@ -1,17 +1,31 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import { JOBS_DRIVER } from './jobs.tokens.js';
 
-/** Opens the driver before anything enqueues and closes it after workers and schedulers have drained. */
+/**
+ * Pairs this app's one `driver.open()` (by JobsStarter, once the app has
+ * bootstrapped) with one `close()` after workers and schedulers have drained.
+ * A driver this app never opened is not closed: another app may share it.
+ */
 @Injectable()
-export class DriverLifecycle implements OnModuleInit, OnApplicationShutdown {
+export class DriverLifecycle implements OnApplicationShutdown {
+  private opened = false;
+  private markOpen!: () => void;
+  /** Resolves once this app has opened the driver; never, if its bootstrap failed. */
+  readonly whenOpen = new Promise<void>((resolve) => (this.markOpen = resolve));
+
   constructor(@Inject(JOBS_DRIVER) private readonly driver: QueueDriver) {}
 
-  async onModuleInit(): Promise<void> {
+  async open(): Promise<void> {
+    if (this.opened) return;
     await this.driver.open();
+    this.opened = true;
+    this.markOpen();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (!this.opened) return;
+    this.opened = false;
     await this.driver.close();
   }
 }

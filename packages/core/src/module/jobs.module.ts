@@ -18,6 +18,7 @@ import {
 } from './jobs-module-definition.js';
 import type { JobsModuleOptions } from './jobs-options.interface.js';
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
+import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
 
 const runtimeProviders: Provider[] = [
@@ -31,9 +32,16 @@ const runtimeProviders: Provider[] = [
   JobsAdmin,
   WorkerPool,
   Scheduler,
+  {
+    provide: JOBS_RUNTIME,
+    useFactory: (lifecycle: DriverLifecycle, workers: WorkerPool, scheduler: Scheduler): JobsRuntime => ({ lifecycle, workers, scheduler }),
+    inject: [DriverLifecycle, WorkerPool, Scheduler],
+  },
 ];
 
 const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService];
+/** Seen only by JobsStartModule (the symbol is not exported from the package). */
+const internalExports = [JOBS_RUNTIME];
 
 /**
  * Background jobs for the whole application (a global module): discovers
@@ -59,15 +67,23 @@ export class JobsModule extends ConfigurableJobsModule {
     return { module: JobsFeatureModule, providers, exports: classes.map(getProducerToken) };
   }
 
+  /**
+   * Producers are listed when Nest scans the module (the getters), not when
+   * forRoot runs: forRoot may be evaluated (e.g. in a global InfraModule
+   * imported first) before the files that declare job classes are loaded.
+   */
   private static assemble(base: DynamicModule): DynamicModule {
-    const producers = producerProviders(declaredJobClasses());
-    const producerTokens = producers.map((provider) => provider.provide);
+    const producers = (): Array<Provider & { provide: symbol }> => producerProviders(declaredJobClasses());
     return {
       ...base,
       global: true,
-      imports: [...(base.imports ?? []), DiscoveryModule],
-      providers: [...(base.providers ?? []), ...runtimeProviders, ...producers],
-      exports: [...(base.exports ?? []), ...publicProviders, ...producerTokens],
+      imports: [...(base.imports ?? []), DiscoveryModule, JobsStartModule],
+      get providers(): Provider[] {
+        return [...(base.providers ?? []), ...runtimeProviders, ...producers()];
+      },
+      get exports(): NonNullable<DynamicModule['exports']> {
+        return [...(base.exports ?? []), ...publicProviders, ...internalExports, ...producers().map((provider) => provider.provide)];
+      },
     };
   }
 }

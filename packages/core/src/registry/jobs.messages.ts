@@ -26,6 +26,8 @@ export const messages = {
     `${source} must be queue names of 1–100 characters without "{", "}", whitespace or control characters (got ${show(queue)}).`,
   unknownJob: (className: string, key: string) =>
     `Producer<${className}>: "${key}" is not a @Job method of ${className}. Decorate ${className}.${key} with @Job(), and make sure ${className} is a provider of a module of this application.`,
+  producerWithoutProvider: (host: string, className: string) =>
+    `${host} injects Producer<${className}> (@InjectProducer(${className})), but ${className} is not a provider of this application, or has no @Job method: every enqueue would fail. Add ${className} to the \`providers\` of a module (e.g. the feature module that injects it).`,
   scheduleNotJob: (handler: string) =>
     `"${handler}" is a schedule (@Cron/@Every), not a @Job: run it now with JobsAdmin.trigger("${handler}").`,
   unknownSchedule: (name: string) => `No schedule named "${name}" in this application.`,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { QueueDriver, TickOutcome } from '../driver/queue-driver.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_DRIVER } from '../module/jobs.tokens.js';
@@ -13,10 +13,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Arms one timer per schedule and enqueues each tick through the driver's
  * atomic `enqueueTick`, so any number of scheduling processes produce one job
- * per tick. Runs in `all` and `worker` modes.
+ * per tick. Runs in `all` and `worker` modes, started by JobsStarter once
+ * the whole app has bootstrapped.
  */
 @Injectable()
-export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class Scheduler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('JobsScheduler');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Set<Promise<void>>();
@@ -32,7 +33,8 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     return Date.now();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
+  async start(): Promise<void> {
     if (!this.config.runsWorkers) return;
     const schedules = this.registry.schedules();
     if (schedules.length === 0) return;

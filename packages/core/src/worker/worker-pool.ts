@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
@@ -17,11 +17,11 @@ const ERROR_PAUSE_MS = 1_000;
 /**
  * Consumes this process's queues: one dispatcher loop leases batches of jobs
  * while slots are free, blocks in the driver while queues are empty, and
- * drains gracefully on shutdown. Starts only once the whole app has
- * bootstrapped, so handlers never run against half-initialised providers.
+ * drains gracefully on shutdown. JobsStarter starts it once the whole app
+ * has bootstrapped, so handlers never run against half-initialised providers.
  */
 @Injectable()
-export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkerPool implements BeforeApplicationShutdown {
   private readonly logger = new Logger('JobsWorker');
   private readonly slots = new Map<string, QueueSlots>();
   private readonly running = new Set<Promise<void>>();
@@ -48,7 +48,8 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     return [...this.slots.keys()];
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
+  async startConsuming(): Promise<void> {
     await this.driver.registerQueues(this.registry.queues());
     if (!this.config.runsWorkers) return;
     const wanted = this.config.queues ?? this.registry.queues();
