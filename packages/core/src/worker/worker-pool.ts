@@ -26,6 +26,8 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly slots = new Map<string, QueueSlots>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopFetching = new AbortController();
+  /** Queues that may have jobs to fetch: all at start, then those the driver names when it wakes the loop. */
+  private readonly hot = new Set<string>();
   private readonly leases: LeaseKeeper;
   private readonly acks: AckBatcher;
   private readonly runner: JobRunner;
@@ -82,15 +84,17 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async dispatch(): Promise<void> {
     const stop = this.stopFetching.signal;
+    this.slots.forEach((_, queue) => this.hot.add(queue));
     while (!stop.aborted) {
       let leased = 0;
-      const foundEmpty = new Set<string>();
       for (const slots of this.slots.values()) {
-        if (slots.free <= 0 || stop.aborted) continue;
+        if (slots.free <= 0 || stop.aborted || !this.hot.has(slots.queue)) continue;
         try {
-          const jobs = await this.driver.fetch(slots.queue, { max: Math.min(slots.free, this.config.fetchBatchSize), leaseMs: this.config.leaseMs });
+          const max = Math.min(slots.free, this.config.fetchBatchSize);
+          const jobs = await this.driver.fetch(slots.queue, { max, leaseMs: this.config.leaseMs });
           leased += jobs.length;
-          if (jobs.length === 0) foundEmpty.add(slots.queue);
+          // Fewer than asked for: the queue is empty now, until the driver names it again.
+          if (jobs.length < max) this.hot.delete(slots.queue);
           for (const job of jobs) this.start(slots, job);
         } catch (error) {
           this.reportError(`fetching from "${slots.queue}"`, error);
@@ -98,15 +102,15 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
         }
       }
       if (leased > 0 || stop.aborted) continue;
-      await this.idle(foundEmpty);
+      await this.idle();
     }
   }
 
   /** Waits for work in queues with free slots, or for a slot to free in a full one. */
-  private async idle(foundEmpty: Set<string>): Promise<void> {
+  private async idle(): Promise<void> {
     const open = [...this.slots.values()].filter((slots) => slots.free > 0).map((slots) => slots.queue);
-    // A slot freed during the fetch round in a queue not yet looked at: look before sleeping.
-    if (open.some((queue) => !foundEmpty.has(queue))) return;
+    // A slot freed in a queue that may have work: fetch before sleeping.
+    if (open.some((queue) => this.hot.has(queue))) return;
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     if (open.length === 0) {
       // Every slot busy: a freed slot or shutdown calls wake. No AbortController here: at concurrency 1
@@ -119,7 +123,12 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     const onStop = (): void => waitDone.abort(WAIT_OVER);
     this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
     try {
-      await Promise.race([this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal), woken]);
+      const waiting = this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal);
+      await Promise.race([waiting, woken]);
+      waitDone.abort(WAIT_OVER);
+      // Even when a freed slot won the race: the driver handed these queues over and will not name them again.
+      const ready = await waiting;
+      for (const queue of ready ?? open) this.hot.add(queue);
     } catch (error) {
       this.reportError('waiting for jobs', error);
       await this.pause(ERROR_PAUSE_MS);

@@ -6,6 +6,8 @@
 -- the fields n, p, pr, ma, ra, ea, sf, e, pg (HMGET order; see codec.ts).
 local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = now_ms()
+-- This fetch looks at the queue: a write after it must wake idle workers again (see wake()).
+redis.call('DEL', K.marker)
 
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
   local id = string.sub(m, 18)
