@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NewJob } from '@nest-jobs/core';
 import { Redis } from 'ioredis';
+import { redisAclRules } from './acl.js';
 import { RedisDriver } from './redis.driver.js';
 import { startRedisServer, type RedisServerHandle } from './testing/index.js';
 
@@ -86,4 +87,17 @@ describe('RedisDriver wake-ups', () => {
     expect(await worker.waitForWork(queues, 5_000)).toEqual(['r150']);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+
+  it('says which ACL channel to grant when it may not subscribe, and still finds work by the slow re-check', async () => {
+    const rules = redisAclRules('oldacl').filter((rule) => !rule.startsWith('&')); // an ACL written before wake-ups
+    await raw.call('ACL', 'SETUSER', 'oldacl', 'on', '>secret', ...rules);
+    const warnings: string[] = [];
+    const worker = new RedisDriver({ url: `redis://oldacl:secret@127.0.0.1:${server.port}`, prefix: 'oldacl', logger: { warn: (message) => warnings.push(message) } });
+    drivers.push(worker);
+    const producer = await driverFor('oldacl');
+    expect(await worker.waitForWork(['q'], 300)).toEqual([]);
+    expect(warnings.join('\n')).toContain('grant the channel: &{oldacl:*}:wake');
+    await producer.enqueue([job('polled', 'q')]);
+    expect(await worker.waitForWork(['q'], 8_000)).toEqual(['q']);
+  }, 15_000);
 });

@@ -47,26 +47,32 @@ export class WakeSubscriber {
   };
 
   private async subscribe(): Promise<void> {
-    const pattern = this.keys.wakePattern();
     if (this.client instanceof Cluster) {
       this.connection = this.client;
       this.client.on('pmessage', this.deliver);
-      await this.client.psubscribe(pattern).catch(this.onError);
-      return;
+      return this.psubscribe(this.client); // ioredis moves the subscription between nodes by itself
     }
     const connection = duplicateForSubscribing(this.client);
     this.connection = connection;
     connection.on('pmessage', this.deliver);
-    let first = true;
-    const resubscribed = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
+      let first = true;
       connection.on('ready', () => {
-        connection.psubscribe(pattern).then(() => {
+        void this.psubscribe(connection).then(() => {
           if (!first && !this.closed) this.onResync();
           first = false;
           resolve();
-        }, this.onError);
+        });
       });
     });
-    await resubscribed;
+  }
+
+  /** Subscribes; a refusal (an ACL from before this channel existed) is reported, never thrown: the re-check still runs. */
+  private async psubscribe(connection: AnyClient): Promise<void> {
+    const pattern = this.keys.wakePattern();
+    await connection.psubscribe(pattern).catch((error: unknown) => {
+      if (this.closed) return;
+      this.onError(new Error(`idle workers could not subscribe to ${pattern} (${String(error)}): they notice new jobs only by the slow re-check. With an ACL, grant the channel: &${pattern} (see redisAclRules).`, { cause: error }));
+    });
   }
 }
