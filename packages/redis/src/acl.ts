@@ -10,7 +10,7 @@ export const REDIS_ACL_COMMANDS = {
   /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
   scripts: ['evalsha', 'eval'],
   /** Called from inside the Lua scripts. */
-  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incrby', 'mget', 'mset', 'pttl', 'publish', 'set', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
+  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'pexpire', 'pttl', 'publish', 'set', 'time', 'xadd', 'zadd', 'zcard', 'zpopmin', 'zrange', 'zrangebyscore', 'zrem'],
   /** The event feed (XREAD on a queue's stream). */
   blockingReads: ['xread'],
   /** Idle workers: one PSUBSCRIBE to every queue's wake-up channel (`{prefix:*}:wake`). */

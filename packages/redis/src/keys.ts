@@ -16,7 +16,7 @@ import { isValidQueueName } from '@nest-jobs/core';
  *   {p:q}:paused       STRING flag
  *   {p:q}:seq          counter for members; {p:q}:token counter for fencing tokens
  *   {p:q}:events       STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
- *   {p:q}:marker       STRING set (for a few s) when idle workers were told; fetch clears it
+ *   {p:q}:marker       LIST  one element, for a few s after idle workers were told; fetch clears it
  *   {p:q}:wake         pub/sub CHANNEL (not a key): the scripts publish on it to wake idle
  *                      workers; every process listens to all of them with one PSUBSCRIBE {p:*}:wake
  *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q

@@ -7,6 +7,7 @@
 local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = now_ms()
 -- This fetch looks at the queue: a write after it must wake idle workers again (see wake()).
+-- DEL cannot fail, and a marker lost to a later failure only costs one more wake-up.
 redis.call('DEL', K.marker)
 
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
