@@ -6,9 +6,6 @@
 -- the fields n, p, pr, ma, ra, ea, sf, e, pg (HMGET order; see codec.ts).
 local max, lease_ms, bound = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = now_ms()
--- This fetch looks at the queue: a write after it must wake idle workers again (see wake()).
--- DEL cannot fail, and a marker lost to a later failure only costs one more wake-up.
-redis.call('DEL', K.marker)
 
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)) do
   local id = string.sub(m, 18)
@@ -44,14 +41,22 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0
   end
 end
 
-if redis.call('EXISTS', K.paused) == 1 then return {} end
+-- This fetch looked at the queue: a write after it must wake idle workers again (see wake()).
+-- Cleared on every way out, after the steps that can fail.
+if redis.call('EXISTS', K.paused) == 1 then
+  redis.call('DEL', K.marker)
+  return {}
+end
 
 -- Per job only HMGET and HSET run: tokens, the lease index and events go in one call each.
 local out = {}
 local lease_until = now + lease_ms
 local popped = redis.call('ZPOPMIN', K.waiting, max)
 local count = #popped / 2
-if count == 0 then return out end
+if count == 0 then
+  redis.call('DEL', K.marker)
+  return out
+end
 local token = reserve(K.token, count)
 local leased = {}
 local payload_keys = {}
@@ -83,6 +88,7 @@ for i = 1, #popped, 2 do
   end
 end
 zadd_many(K.active, leased)
+redis.call('DEL', K.marker)
 -- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
 if count == max and redis.call('ZCARD', K.waiting) > 0 then wake() end
 return out
