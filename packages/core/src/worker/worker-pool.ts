@@ -13,6 +13,9 @@ const IDLE_WAIT_MS = 5_000;
 /** Reused: aborting without a reason makes Node build a DOMException with a stack on every idle turn. */
 const WAIT_OVER = new Error('wait over');
 const ERROR_PAUSE_MS = 1_000;
+const SLOT_FREED = -1;
+/** Time left to write the last acknowledgements on shutdown, even when handlers used up shutdownTimeout. */
+const ACK_DRAIN_MIN_MS = 1_000;
 
 /**
  * Consumes this process's queues: one dispatcher loop leases batches of jobs
@@ -68,6 +71,7 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
+    const shutdownStarted = Date.now();
     this.stopFetching.abort();
     this.wake?.();
     await this.loop;
@@ -77,7 +81,8 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
       this.runner.abortAll();
       await Promise.allSettled([...this.running]);
     }
-    await this.acks.drain();
+    // Unwritable acknowledgements (Redis away) are given up when shutdownTimeout is spent (at least ACK_DRAIN_MIN_MS).
+    await this.acks.drain(Math.max(ACK_DRAIN_MIN_MS, shutdownStarted + this.config.shutdownTimeout - Date.now()));
     this.leases.stop();
     this.loop = undefined;
   }
@@ -122,13 +127,19 @@ export class WorkerPool implements OnApplicationBootstrap, BeforeApplicationShut
     const waitDone = new AbortController();
     const onStop = (): void => waitDone.abort(WAIT_OVER);
     this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
+    // The queues the driver names become hot whenever it names them: it hands each over once.
+    const waiting = this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal).then((ready) => {
+      const named = ready ?? open;
+      named.forEach((queue) => this.hot.add(queue));
+      return named.length;
+    });
     try {
-      const waiting = this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal);
-      await Promise.race([waiting, woken]);
-      waitDone.abort(WAIT_OVER);
-      // Even when a freed slot won the race: the driver handed these queues over and will not name them again.
-      const ready = await waiting;
-      for (const queue of ready ?? open) this.hot.add(queue);
+      if ((await Promise.race([waiting, woken.then(() => SLOT_FREED)])) === SLOT_FREED) {
+        // Not awaited: an aborted wait may still be connecting (Redis away) and must not hold shutdown.
+        void waiting.then((named) => {
+          if (named > 0) this.wake?.();
+        }, () => undefined);
+      }
     } catch (error) {
       this.reportError('waiting for jobs', error);
       await this.pause(ERROR_PAUSE_MS);
