@@ -10,25 +10,27 @@ export const REDIS_ACL_COMMANDS = {
   /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
   scripts: ['evalsha', 'eval'],
   /** Called from inside the Lua scripts. */
-  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'get', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'set', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem'],
-  /** Idle workers (BLPOP on a queue's marker) and the event feed (XREAD on a queue's stream). */
-  blockingReads: ['blpop', 'xread'],
+  scriptBodies: ['hget', 'hmget', 'hset', 'hdel', 'del', 'exists', 'get', 'type', 'incrby', 'llen', 'lpush', 'mget', 'mset', 'pexpire', 'pttl', 'publish', 'set', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem'],
+  /** The event feed (XREAD on a queue's stream). */
+  blockingReads: ['xread'],
+  /** Idle workers: one PSUBSCRIBE to every queue's wake-up channel (`{prefix:*}:wake`). */
+  pubsub: ['psubscribe', 'punsubscribe'],
   /** Admin API, readiness checks, the queue registry, and naming the key when a script refused a wrong-typed one. */
   reads: ['get', 'hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type'],
-  /** Pause, schedule pause, queue registry, handing a marker on to another process. */
-  writes: ['set', 'hset', 'sadd', 'lpush'],
+  /** Pause, schedule pause, queue registry. */
+  writes: ['set', 'hset', 'sadd'],
   /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */
   server: ['info'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**
  * The least-privilege Redis ACL for a RedisDriver with `prefix`: its keys
- * only, no pub/sub channels, and only the commands in REDIS_ACL_COMMANDS.
+ * only, its wake-up channels only, and only the commands in REDIS_ACL_COMMANDS.
  * Use as `ACL SETUSER <user> on ><password> ${redisAclRules(prefix).join(' ')}`.
  * Note that prefix `app` also covers the keys of prefix `app:staging`.
  */
 export function redisAclRules(prefix = 'nj'): string[] {
   const keys = new KeySchema(prefix); // validates the prefix: none of its characters is a glob pattern character
   const commands = [...new Set(Object.values(REDIS_ACL_COMMANDS).flat())];
-  return ['resetkeys', `~{${keys.prefix}:*`, `~${keys.queues()}`, 'resetchannels', '-@all', ...commands.map((command) => `+${command}`)];
+  return ['resetkeys', `~{${keys.prefix}:*`, `~${keys.queues()}`, 'resetchannels', `&${keys.wakePattern()}`, '-@all', ...commands.map((command) => `+${command}`)];
 }

@@ -100,6 +100,17 @@ export function duplicateForBlocking(client: AnyClient, blockMs: number): AnyCli
   return duplicate;
 }
 
+/**
+ * A standalone connection for pub/sub: offline queue on (a subscription made
+ * while Redis is away waits for it), no auto-resubscribe (the caller
+ * resubscribes on each 'ready', to know when a gap may have lost messages).
+ */
+export function duplicateForSubscribing(client: Redis): Redis {
+  const duplicate = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: 5_000, retryStrategy, lazyConnect: false, autoResubscribe: false });
+  duplicate.on('error', () => undefined);
+  return duplicate;
+}
+
 /** Where the driver connects, for messages: never the password. */
 export function describeTarget(options: RedisConnectionOptions): string {
   if (options.url) {

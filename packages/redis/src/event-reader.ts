@@ -8,6 +8,12 @@ import type { KeySchema } from './keys.js';
 const BLOCK_MS = 1_000;
 const BATCH = 500;
 const QUEUE_REFRESH_MS = 5_000;
+/**
+ * Reading goes on this long after the last subscriber left: `handle.result()`
+ * subscribes once per call, and a reader restarted per call cost a connection,
+ * a TIME and a wait for the cursor each time.
+ */
+const LINGER_MS = 5_000;
 
 type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 
@@ -17,13 +23,17 @@ type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
  * per queue. Standalone: one blocking XREAD over every known queue (those
  * this process uses, and those in the queue registry, re-read every 5 s).
  * Cluster: an XREAD may not span slots, so one blocking reader per queue,
- * for the queues this process uses. Reading stops with the last subscriber.
+ * for the queues this process uses. Reading stops a few seconds after the last
+ * subscriber left (or at close), so back-to-back subscriptions share one reader.
  */
 export class EventReader {
   private readonly listeners = new Set<(event: DriverEvent) => void>();
   private readonly cursors = new Map<string, string>();
   private readonly loops = new Map<string, Promise<void>>();
   private readonly connections = new Set<AnyClient>();
+  /** Cursors being read from the server clock: a loop with no cursor yet waits for one of these. */
+  private readonly pendingCursors = new Set<Promise<unknown>>();
+  private linger: NodeJS.Timeout | undefined;
   private readonly cluster: boolean;
   private startId: Promise<string> | undefined;
   private refresh: NodeJS.Timeout | undefined;
@@ -41,16 +51,20 @@ export class EventReader {
 
   subscribe(listener: (event: DriverEvent) => void): () => void {
     this.listeners.add(listener);
-    if (this.listeners.size === 1) this.start();
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (!this.startId && !this.closed) this.start();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stop();
+      if (!this.listeners.delete(listener) || this.listeners.size > 0 || this.closed) return;
+      clearTimeout(this.linger);
+      this.linger = setTimeout(() => this.stop(), LINGER_MS);
+      this.linger.unref();
     };
   }
 
   /** A queue whose events should be read (this process uses it, or the registry lists it). */
   addQueue(queue: string, local = true): void {
-    if (this.listeners.size === 0 || this.closed || !this.startId || this.cursors.has(queue)) return;
+    if (this.closed || !this.startId || this.cursors.has(queue)) return;
     if (this.cluster && !local) return;
     const startId = this.startId;
     // On Cluster, TIME may go to another node over another connection and run after
@@ -58,9 +72,11 @@ export class EventReader {
     // the queue's commands use, so the cursor is ordered before them.
     const cursor = this.cluster ? this.serverTime(this.keys.events(queue)).then(cursorBefore) : startId;
     this.cursors.set(queue, '');
-    void cursor.then((id) => {
+    const settled = cursor.then((id) => {
       if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
     }, this.onError);
+    this.pendingCursors.add(settled);
+    void settled.finally(() => this.pendingCursors.delete(settled));
     const loopKey = this.cluster ? queue : '*';
     if (!this.loops.has(loopKey)) {
       const generation = this.generation;
@@ -87,6 +103,8 @@ export class EventReader {
   }
 
   private stop(): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
     this.generation++;
     clearInterval(this.refresh);
     this.refresh = undefined;
@@ -104,7 +122,8 @@ export class EventReader {
       while (!this.closed && this.generation === generation) {
         const queues = (onlyQueue ? [onlyQueue] : [...this.cursors.keys()]).filter((queue) => this.cursors.get(queue));
         if (queues.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, 200)); // no queue yet: nothing to block on
+          // No cursor yet: wait for the one being read (not a fixed sleep, which every result() paid), or for a queue.
+          await Promise.race([...this.pendingCursors, new Promise((resolve) => setTimeout(resolve, 200))]);
           continue;
         }
         try {

@@ -17,7 +17,9 @@ import { isValidQueueName } from '@nest-jobs/core';
  *   {p:q}:seq          counter for members; {p:q}:token is no longer written (fencing tokens are
  *                      random per fetch, so they never repeat after Redis lost writes)
  *   {p:q}:events       STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
- *   {p:q}:marker       LIST  one element wakes one idle worker (BLPOP)
+ *   {p:q}:marker       LIST  one element, for a few s after idle workers were told; fetch clears it
+ *   {p:q}:wake         pub/sub CHANNEL (not a key): the scripts publish on it to wake idle
+ *                      workers; every process listens to all of them with one PSUBSCRIBE {p:*}:wake
  *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
  *   {p}:queues         SET   names of known queues (admin only, never on the hot path)
  */
@@ -61,6 +63,17 @@ export class KeySchema {
 
   marker(queue: string): string {
     return `${this.base(queue)}:marker`;
+  }
+
+  /** The pattern matching every queue's wake-up channel (see wake() in lib.lua). */
+  wakePattern(): string {
+    return `{${this.prefix}:*}:wake`;
+  }
+
+  /** The queue a wake-up channel belongs to, or undefined for another channel. */
+  queueOfWakeChannel(channel: string): string | undefined {
+    const head = `{${this.prefix}:`;
+    return channel.startsWith(head) && channel.endsWith('}:wake') ? channel.slice(head.length, -'}:wake'.length) : undefined;
   }
 
   paused(queue: string): string {

@@ -10,12 +10,13 @@ import { EnqueueSender, enqueueOf, jobArgs } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
 import { KeyDiagnosis, jobKeys, type ExtraKey } from './key-diagnosis.js';
 import { KeySchema } from './keys.js';
-import { MarkerWaiter } from './marker-waiter.js';
 import { RedisAdmin } from './redis-admin.js';
 import { checkServer, type DriverLogger } from './server-check.js';
 import { defineScripts, scriptsOf, type ScriptCommands } from './scripts.js';
 import { QueueRegistry } from './queue-registry.js';
 import { unreachable } from './redis-unavailable.error.js';
+import { WakeSubscriber } from './wake-subscriber.js';
+import { WakeWaiter } from './wake-waiter.js';
 
 export interface RedisDriverOptions extends RedisConnectionOptions {
   /** Namespace of every key, so several apps can share one Redis. Default `nj`. */
@@ -38,7 +39,8 @@ export class RedisDriver implements QueueDriver {
   private readonly owned: boolean;
   private readonly target: string;
   private readonly scripts: ScriptCommands;
-  private readonly waiter: MarkerWaiter;
+  private readonly waiter: WakeWaiter;
+  private readonly wakes: WakeSubscriber;
   private readonly reader: EventReader;
   private readonly admin: RedisAdmin;
   private readonly diagnosis: KeyDiagnosis;
@@ -64,9 +66,10 @@ export class RedisDriver implements QueueDriver {
     defineScripts(this.client);
     this.scripts = scriptsOf(this.client);
     const report = (error: unknown): void => this.logger.warn(`RedisDriver (${this.target}): ${String(error)}`);
-    this.waiter = new MarkerWaiter(this.client, this.keys, report);
-    this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
     this.admin = new RedisAdmin(this.client, this.keys);
+    this.wakes = new WakeSubscriber(this.client, this.keys, (queue) => this.waiter.notify(queue), () => this.waiter.resync(), report);
+    this.waiter = new WakeWaiter((queue) => this.admin.readiness([queue]), this.wakes);
+    this.reader = new EventReader(this.client, this.keys, () => this.queues(), report);
     this.registry = new QueueRegistry(this.client, this.keys, this.target, this.knownQueues, (queue) => this.reader.addQueue(queue));
     this.diagnosis = new KeyDiagnosis(this.client, this.keys);
     this.sender = new EnqueueSender(this.client, this.scripts, this.keys, this.target, this.diagnosis, (queue) => this.waiter.notify(queue));
@@ -84,7 +87,8 @@ export class RedisDriver implements QueueDriver {
     if (this.users > 0 || this.closed) return;
     this.closed = true;
     this.registry.close();
-    await Promise.all([this.waiter.close(), this.reader.close()]);
+    this.waiter.close();
+    await Promise.all([this.wakes.close(), this.reader.close()]);
     if (this.owned) await this.client.quit().catch(() => this.client.disconnect());
   }
 
@@ -119,6 +123,7 @@ export class RedisDriver implements QueueDriver {
     const reply = await this.run<unknown[]>('fetch', queue, this.scripts.njFetch(...this.keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
     const jobs: LeasedJob[] = [];
     for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
+    this.waiter.fetched(queue, jobs.length < options.max);
     return jobs;
   }
 
@@ -158,17 +163,13 @@ export class RedisDriver implements QueueDriver {
     return (await this.run('progress', queue, this.scripts.njProgress(...this.keys.scriptArgs(queue), item.id, item.token, progress), [item])) === 1 ? 'ok' : 'lost';
   }
 
-  /** Blocks on the queues' markers; a marker only means "look again", so readiness is re-checked after each. */
-  async waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves with the queues that may have work: told by a wake-up message, a local enqueue, a due time
+   * or the slow safety re-check (see WakeWaiter); [] after `timeoutMs`. Sends no command while it waits.
+   */
+  async waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
     await this.ensureOpen();
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { ready, dueIn } = await this.admin.readiness(queues);
-      const remaining = deadline - Date.now();
-      if (ready || remaining <= 0 || signal?.aborted || this.closed) return;
-      const limit = dueIn === undefined ? remaining : Math.min(remaining, dueIn);
-      if (!(await this.waiter.wait(queues, limit, signal))) return; // timed out: deadline or a delayed job is due
-    }
+    return this.waiter.wait(queues, timeoutMs, signal);
   }
 
   subscribe(listener: (event: DriverEvent) => void): () => void {

@@ -122,8 +122,10 @@ export interface QueueDriver {
    * Resolves when a job may be ready in one of `queues` (enqueue, a delayed
    * job falling due, resume, retry), after `timeoutMs`, or when `signal`
    * aborts. Spurious wake-ups are allowed; busy polling is not.
+   * A driver may resolve with the queues that may have work (the worker then
+   * fetches only those; `[]`: none, e.g. on timeout); nothing means any of them.
    */
-  waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<readonly string[] | void>;
 
   /** Delivers every job event from every process using this backend. */
   subscribe(listener: (event: DriverEvent) => void): () => void;

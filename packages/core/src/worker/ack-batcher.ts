@@ -22,6 +22,8 @@ export class AckBatcher {
   private readonly pending = new Map<string, Pending[]>();
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private giveUpAt = Infinity;
+  private readonly wakeRetries = new Set<() => void>();
 
   constructor(
     private readonly driver: QueueDriver,
@@ -42,8 +44,14 @@ export class AckBatcher {
     });
   }
 
-  /** Resolves when every settlement handed in so far has been written (or given up). */
-  async drain(): Promise<void> {
+  /**
+   * Resolves when every settlement handed in so far has been written, or given
+   * up: at the latest `withinMs` from now (shutdown must not wait a whole lease
+   * for an unreachable Redis; the jobs' leases lapse and they run again).
+   */
+  async drain(withinMs = Infinity): Promise<void> {
+    this.giveUpAt = Math.min(this.giveUpAt, Date.now() + withinMs);
+    this.wakeRetries.forEach((wake) => wake());
     this.flush();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
@@ -78,11 +86,20 @@ export class AckBatcher {
         return;
       } catch (error) {
         this.onError(error, queue);
-        if (Date.now() - started > this.giveUpAfterMs) {
+        if (Date.now() - started > this.giveUpAfterMs || Date.now() >= this.giveUpAt) {
           entries.forEach((entry) => entry.resolve('unwritten'));
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_BASE_MS * 2 ** attempt, 2_000)));
+        const backoff = Math.min(RETRY_BASE_MS * 2 ** attempt, 2_000, Math.max(0, this.giveUpAt - Date.now()));
+        await new Promise<void>((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            this.wakeRetries.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, backoff);
+          this.wakeRetries.add(wake);
+        });
       }
     }
   }

@@ -87,6 +87,24 @@ async function boot(): Promise<Producer<MathJobs>> {
 }
 
 describe('WorkerPool on the memory driver', () => {
+  it('gives up acknowledgements the driver keeps refusing (Redis away) once shutdownTimeout is spent, not after a lease', async () => {
+    let refused = 0;
+    class UnreachableOnComplete extends MemoryDriver {
+      override complete(): Promise<never> {
+        refused++;
+        return Promise.reject(new Error('Redis unreachable'));
+      }
+    }
+    ({ app } = await bootJobsApp([MathJobs], { driver: new UnreachableOnComplete(), shutdownTimeout: 300, leaseMs: 10_000 }));
+    await app.init();
+    await app.get<Producer<MathJobs>>(getProducerToken(MathJobs)).enqueue('add', { a: 1, b: 2 });
+    await eventually(() => refused > 0, 2_000, 'a refused completion');
+    const closing = Date.now();
+    await app.close();
+    app = undefined;
+    expect(Date.now() - closing).toBeLessThan(3_000);
+  });
+
   it('runs a job and hands its typed result to the producer', async () => {
     const math = await boot();
     const handle = await math.enqueue('add', { a: 2, b: 3 });

@@ -13,6 +13,9 @@ const IDLE_WAIT_MS = 5_000;
 /** Reused: aborting without a reason makes Node build a DOMException with a stack on every idle turn. */
 const WAIT_OVER = new Error('wait over');
 const ERROR_PAUSE_MS = 1_000;
+const SLOT_FREED = -1;
+/** Time left to write the last acknowledgements on shutdown, even when handlers used up shutdownTimeout. */
+const ACK_DRAIN_MIN_MS = 1_000;
 
 /**
  * Consumes this process's queues: one dispatcher loop leases batches of jobs
@@ -26,6 +29,8 @@ export class WorkerPool implements BeforeApplicationShutdown {
   private readonly slots = new Map<string, QueueSlots>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopFetching = new AbortController();
+  /** Queues that may have jobs to fetch: all at start, then those the driver names when it wakes the loop. */
+  private readonly hot = new Set<string>();
   private readonly leases: LeaseKeeper;
   private readonly acks: AckBatcher;
   private readonly runner: JobRunner;
@@ -67,6 +72,7 @@ export class WorkerPool implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
+    const shutdownStarted = Date.now();
     this.stopFetching.abort();
     this.wake?.();
     await this.loop;
@@ -76,22 +82,25 @@ export class WorkerPool implements BeforeApplicationShutdown {
       this.runner.abortAll();
       await Promise.allSettled([...this.running]);
     }
-    await this.acks.drain();
+    // Unwritable acknowledgements (Redis away) are given up when shutdownTimeout is spent (at least ACK_DRAIN_MIN_MS).
+    await this.acks.drain(Math.max(ACK_DRAIN_MIN_MS, shutdownStarted + this.config.shutdownTimeout - Date.now()));
     this.leases.stop();
     this.loop = undefined;
   }
 
   private async dispatch(): Promise<void> {
     const stop = this.stopFetching.signal;
+    this.slots.forEach((_, queue) => this.hot.add(queue));
     while (!stop.aborted) {
       let leased = 0;
-      const foundEmpty = new Set<string>();
       for (const slots of this.slots.values()) {
-        if (slots.free <= 0 || stop.aborted) continue;
+        if (slots.free <= 0 || stop.aborted || !this.hot.has(slots.queue)) continue;
         try {
-          const jobs = await this.driver.fetch(slots.queue, { max: Math.min(slots.free, this.config.fetchBatchSize), leaseMs: this.config.leaseMs });
+          const max = Math.min(slots.free, this.config.fetchBatchSize);
+          const jobs = await this.driver.fetch(slots.queue, { max, leaseMs: this.config.leaseMs });
           leased += jobs.length;
-          if (jobs.length === 0) foundEmpty.add(slots.queue);
+          // Fewer than asked for: the queue is empty now, until the driver names it again.
+          if (jobs.length < max) this.hot.delete(slots.queue);
           for (const job of jobs) this.start(slots, job);
         } catch (error) {
           this.reportError(`fetching from "${slots.queue}"`, error);
@@ -99,15 +108,15 @@ export class WorkerPool implements BeforeApplicationShutdown {
         }
       }
       if (leased > 0 || stop.aborted) continue;
-      await this.idle(foundEmpty);
+      await this.idle();
     }
   }
 
   /** Waits for work in queues with free slots, or for a slot to free in a full one. */
-  private async idle(foundEmpty: Set<string>): Promise<void> {
+  private async idle(): Promise<void> {
     const open = [...this.slots.values()].filter((slots) => slots.free > 0).map((slots) => slots.queue);
-    // A slot freed during the fetch round in a queue not yet looked at: look before sleeping.
-    if (open.some((queue) => !foundEmpty.has(queue))) return;
+    // A slot freed in a queue that may have work: fetch before sleeping.
+    if (open.some((queue) => this.hot.has(queue))) return;
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     if (open.length === 0) {
       // Every slot busy: a freed slot or shutdown calls wake. No AbortController here: at concurrency 1
@@ -119,8 +128,19 @@ export class WorkerPool implements BeforeApplicationShutdown {
     const waitDone = new AbortController();
     const onStop = (): void => waitDone.abort(WAIT_OVER);
     this.stopFetching.signal.addEventListener('abort', onStop, { once: true });
+    // The queues the driver names become hot whenever it names them: it hands each over once.
+    const waiting = this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal).then((ready) => {
+      const named = ready ?? open;
+      named.forEach((queue) => this.hot.add(queue));
+      return named.length;
+    });
     try {
-      await Promise.race([this.driver.waitForWork(open, IDLE_WAIT_MS, waitDone.signal), woken]);
+      if ((await Promise.race([waiting, woken.then(() => SLOT_FREED)])) === SLOT_FREED) {
+        // Not awaited: an aborted wait may still be connecting (Redis away) and must not hold shutdown.
+        void waiting.then((named) => {
+          if (named > 0) this.wake?.();
+        }, () => undefined);
+      }
     } catch (error) {
       this.reportError('waiting for jobs', error);
       await this.pause(ERROR_PAUSE_MS);

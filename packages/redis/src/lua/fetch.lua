@@ -53,7 +53,12 @@ for _, m in ipairs(expired) do
   end
 end
 
-if redis.call('EXISTS', K.paused) == 1 then return {} end
+-- This fetch looked at the queue: a write after it must wake idle workers again (see wake()).
+-- Cleared on every way out, after the steps that can fail.
+if redis.call('EXISTS', K.paused) == 1 then
+  redis.call('DEL', K.marker)
+  return {}
+end
 
 -- Per job only HMGET and HSET run: tokens, the lease indexes and events go in one call each.
 -- Read, not popped: the jobs leave waiting only once nothing below can fail.
@@ -61,7 +66,10 @@ local out = {}
 local lease_until = now + lease_ms
 local members = redis.call('ZRANGE', K.waiting, 0, max - 1)
 local count = #members
-if count == 0 then return out end
+if count == 0 then
+  redis.call('DEL', K.marker)
+  return out
+end
 local payloads = {}
 for i = 1, count, 4000 do
   local keys = {}
@@ -109,5 +117,6 @@ for _, job in ipairs(bad) do
   -- Already out of waiting (zrem_many above): quarantine's own ZREM of it changes nothing.
   quarantine(K.waiting, m, JOB .. id, id, job[2], now)
 end
+redis.call('DEL', K.marker)
 if more then wake() end
 return out

@@ -9,7 +9,7 @@
 --   KEYS[7] seq      counter ordering members (FIFO among equal scores)
 --   KEYS[8] token    no longer written: fencing tokens are random per fetch (fetch.lua); the slot stays
 --   KEYS[9] events   STREAM of job events
---   KEYS[10] marker  LIST, one element wakes one blocked worker
+--   KEYS[10] marker  LIST of one element, with an expiry: idle workers were told of work not yet fetched (see wake())
 -- ARGV[1] is always the job key prefix ("{prefix:queue}:job:"); the rest is per script.
 local K = { waiting = KEYS[1], delayed = KEYS[2], active = KEYS[3], completed = KEYS[4], dead = KEYS[5],
   paused = KEYS[6], seq = KEYS[7], token = KEYS[8], events = KEYS[9], marker = KEYS[10] }
@@ -102,10 +102,18 @@ local function member(id)
   return member_at(reserve(K.seq, 1) + 1, id)
 end
 
--- A paused queue wakes nobody: resume does.
+-- Tells idle workers of every process that the queue may have work: PUBLISH on "{prefix:queue}:wake".
+-- PUBLISH names no key, so a script may call it on Cluster, and it reaches subscribers on every node.
+-- The marker (a one-element list) makes a burst of writes publish once: fetch clears it (a write after
+-- a fetch must wake again), and it expires by itself when nobody fetches. PTTL, not EXISTS: a marker
+-- left by an older version (no expiry) must not silence the queue. A paused queue wakes nobody: resume does.
+local WAKE_CHANNEL = string.sub(JOB, 1, -5) .. 'wake'
+local WAKE_QUIET_MS = 2000
 local function wake()
-  if redis.call('LLEN', K.marker) > 0 or redis.call('EXISTS', K.paused) == 1 then return end
-  redis.call('LPUSH', K.marker, '1')
+  if redis.call('PTTL', K.marker) > 0 or redis.call('EXISTS', K.paused) == 1 then return end
+  if redis.call('LLEN', K.marker) == 0 then redis.call('LPUSH', K.marker, '1') end
+  redis.call('PEXPIRE', K.marker, WAKE_QUIET_MS)
+  redis.call('PUBLISH', WAKE_CHANNEL, '1')
 end
 
 -- Takes a job out of whatever index it is in.
