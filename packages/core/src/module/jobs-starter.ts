@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { WorkerPool } from '../worker/worker-pool.js';
@@ -20,9 +20,15 @@ export interface JobsRuntime {
  * a half-initialised app, and a failed bootstrap (which never reaches this
  * hook) leaves no worker, timer or connection behind. If a step here fails,
  * what the earlier steps started is stopped before the error goes on.
+ *
+ * Shutdown hooks run in the reverse order, so this module's `onModuleDestroy`
+ * is the first of the app's: schedules stop and in-flight jobs drain while the
+ * providers their handlers use (a database client closed in its own
+ * `onModuleDestroy`, say) are still alive. The driver closes last, in
+ * `onApplicationShutdown`.
  */
 @Injectable()
-export class JobsStarter implements OnApplicationBootstrap {
+export class JobsStarter implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(modules: ModulesContainer, @Inject(JOBS_RUNTIME) private readonly runtime: JobsRuntime) {
     runHooksAfterEveryModule(modules, JobsStartModule);
   }
@@ -34,11 +40,19 @@ export class JobsStarter implements OnApplicationBootstrap {
       await workers.startConsuming();
       await scheduler.start();
     } catch (error) {
-      await scheduler.beforeApplicationShutdown();
-      await workers.beforeApplicationShutdown();
+      await this.stop();
       await lifecycle.onApplicationShutdown();
       throw error;
     }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    await this.runtime.scheduler.stop();
+    await this.runtime.workers.stopConsuming();
   }
 }
 

@@ -96,7 +96,7 @@ describe('Scheduler semantics', () => {
     await atSecondOffset(100);
     const first = await boot(QuickTicks, driver);
     await eventually(() => runs.length >= 1, 2_000, 'a first tick');
-    await first.get(Scheduler).beforeApplicationShutdown(); // its worker stays: closing the app would close the shared driver
+    await first.get(Scheduler).stop(); // its worker stays: closing the app would close the shared driver
     await sleep(2_300); // two ticks pass with no scheduler
     await atSecondOffset(300);
     runs.length = 0;
@@ -114,7 +114,7 @@ describe('Scheduler semantics', () => {
     await atSecondOffset(100);
     const first = await boot(QuietTicks, driver);
     await eventually(() => runs.length >= 1, 2_000, 'a first tick');
-    await first.get(Scheduler).beforeApplicationShutdown(); // its worker stays: closing the app would close the shared driver
+    await first.get(Scheduler).stop(); // its worker stays: closing the app would close the shared driver
     await sleep(2_300);
     await atSecondOffset(300);
     runs.length = 0;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { QueueDriver, TickOutcome } from '../driver/queue-driver.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_DRIVER } from '../module/jobs.tokens.js';
@@ -17,7 +17,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * the whole app has bootstrapped.
  */
 @Injectable()
-export class Scheduler implements BeforeApplicationShutdown {
+export class Scheduler {
   private readonly logger = new Logger('JobsScheduler');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Set<Promise<void>>();
@@ -42,7 +42,8 @@ export class Scheduler implements BeforeApplicationShutdown {
     for (const definition of schedules) this.arm(definition, this.now());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Not a Nest hook: JobsStarter calls it on shutdown, before the workers drain. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.timers.forEach((timer) => clearTimeout(timer));
     this.timers.clear();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
@@ -24,7 +24,7 @@ const ACK_DRAIN_MIN_MS = 1_000;
  * has bootstrapped, so handlers never run against half-initialised providers.
  */
 @Injectable()
-export class WorkerPool implements BeforeApplicationShutdown {
+export class WorkerPool {
   private readonly logger = new Logger('JobsWorker');
   private readonly slots = new Map<string, QueueSlots>();
   private readonly running = new Set<Promise<void>>();
@@ -70,7 +70,12 @@ export class WorkerPool implements BeforeApplicationShutdown {
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.driver.kind} driver`);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Not a Nest hook: JobsStarter calls it in the first module's onModuleDestroy, so in-flight
+   * handlers finish while the providers they use are still alive. Stops fetching, lets running
+   * jobs finish up to `shutdownTimeout`, then aborts them and hands their leases back.
+   */
+  async stopConsuming(): Promise<void> {
     if (!this.loop) return;
     const shutdownStarted = Date.now();
     this.stopFetching.abort();
