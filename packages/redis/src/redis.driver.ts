@@ -217,6 +217,19 @@ export class RedisDriver implements QueueDriver {
     return total;
   }
 
+  async removeAllDead(queue: string): Promise<number> {
+    await this.ensureOpen();
+    let total = 0;
+    for (;;) {
+      const removed = Number(await this.run('removeAllDead', queue, this.scripts.njRemoveDead(...this.keys.scriptArgs(queue), 1_000), async () => {
+        const members = await this.client.zrange(this.keys.stateKey(queue, 'dead'), '0', '999').catch((): string[] => []);
+        return members.map((member) => member.slice(17));
+      }));
+      if (removed === 0) return total;
+      total += removed;
+    }
+  }
+
   async remove(queue: string, id: string): Promise<boolean> {
     await this.ensureOpen();
     return (await this.run('remove', queue, this.scripts.njRemove(...this.keys.scriptArgs(queue), id), [{ id }])) === 1;
