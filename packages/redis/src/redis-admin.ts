@@ -1,4 +1,4 @@
-import type { JobCounts, JobRecord, JobState, ListOptions, ScheduleRef, ScheduleState } from '@nest-jobs/core';
+import type { JobCounts, JobRecord, JobState, ListOptions, ScheduleRef, ScheduleState } from '@nest-jobs/core/driver';
 import { decodeJob } from './codec.js';
 import type { AnyClient } from './connection.js';
 import type { KeySchema } from './keys.js';

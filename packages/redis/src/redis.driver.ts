@@ -1,7 +1,4 @@
-import type {
-  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob,
-  LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
-} from '@nest-jobs/core';
+import type { CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
 import { randomBytes } from 'node:crypto';
 import { decodeLeased } from './codec.js';
 import { createClient, describeTarget, whenReady, type AnyClient, type RedisConnectionOptions } from './connection.js';

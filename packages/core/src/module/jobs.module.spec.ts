@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { Producer } from '../producer/producer.interface.js';
 import { JobsModule } from './jobs.module.js';
 import { getProducerToken } from './jobs.tokens.js';
