@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Job, JobsModule, getProducerToken, type NewJob, type Producer } from '@nest-jobs/core';
+import { Job, JobsModule, getProducerToken, type Producer } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver } from '@nest-jobs/redis';
 import { startRedisServer, type RedisServerHandle } from '@nest-jobs/redis/testing';
 import { Redis } from 'ioredis';

@@ -89,6 +89,22 @@ describe('dashboard pages', () => {
     expect((await get(`/jobs/queues/mail/jobs/${handle.id}?partial=1`)).text).toContain('&quot;recovered&quot;');
   });
 
+  it('removes every dead job of a queue with one action, and leaves its other jobs', async () => {
+    await booted.producer.enqueue('hostileName');
+    await booted.producer.enqueue('flaky', { note: 'x' });
+    await eventually(async () => (await booted.admin.queues()).find((queue) => queue.name === 'mail')!.counts.dead === 2, 5_000, 'two dead jobs');
+    await booted.admin.pause('mail');
+    await booted.producer.enqueue('send', { to: 'a@example.com' });
+    const page = await get('/jobs/dead');
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
+    const response = await request(booted.app.getHttpServer())
+      .post('/jobs/queues/mail/dead/remove-all')
+      .set('Authorization', BASIC).set('Cookie', cookie).set('x-csrf-token', token).set('Accept', 'application/json');
+    expect(response.body).toEqual({ ok: true, message: 'Removed 2 dead job(s) of mail.' });
+    expect((await booted.admin.queues()).find((queue) => queue.name === 'mail')!.counts).toMatchObject({ dead: 0, waiting: 1 });
+  });
+
   it('lists schedules with expression, timezone, next and last run', async () => {
     await booted.admin.trigger('hourly-sync');
     const page = await get('/jobs/schedules');

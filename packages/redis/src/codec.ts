@@ -1,4 +1,4 @@
-import type { DriverEvent, JobError, JobRecord, JobState, LeasedJob } from '@nest-jobs/core';
+import type { DriverEvent, JobError, JobRecord, JobState, LeasedJob } from '@nest-jobs/core/driver';
 
 const STATES = new Set<string>(['waiting', 'delayed', 'active', 'completed', 'dead']);
 

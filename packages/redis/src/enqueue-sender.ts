@@ -1,4 +1,4 @@
-import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core';
+import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core/driver';
 import type { AnyClient } from './connection.js';
 import { jobKeys, type KeyDiagnosis } from './key-diagnosis.js';
 import type { KeySchema } from './keys.js';

@@ -1,4 +1,4 @@
-import type { DriverEvent } from '@nest-jobs/core';
+import type { DriverEvent } from '@nest-jobs/core/driver';
 import { Cluster } from 'ioredis';
 import { decodeEvents } from './codec.js';
 import type { AnyClient } from './connection.js';

@@ -1,4 +1,4 @@
-import { isValidQueueName } from '@nest-jobs/core';
+import { isValidQueueName } from '@nest-jobs/core/driver';
 
 /**
  * The whole key schema. Every key of a queue carries the hash tag

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { LeasedJob, NewJob } from '@nest-jobs/core';
+import type { LeasedJob, NewJob } from '@nest-jobs/core/driver';
 import { Redis } from 'ioredis';
 import { RedisKeyTypeError } from './redis-key-type.error.js';
 import { RedisDriver } from './redis.driver.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NewJob } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver } from './redis.driver.js';
 import { RedisOutOfMemoryError, RedisUnavailableError } from './redis-unavailable.error.js';
 import { startRedisServer, type RedisServerHandle } from './testing/index.js';

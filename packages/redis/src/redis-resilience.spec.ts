@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import type { NewJob } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver } from './redis.driver.js';
 import { RedisUnavailableError } from './redis-unavailable.error.js';
 import { startRedisServer, type RedisServerHandle } from './testing/index.js';

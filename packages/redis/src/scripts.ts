@@ -14,6 +14,7 @@ const SCRIPTS = {
   njProgress: { file: 'progress.lua', keys: 10 },
   njRetryDead: { file: 'retry-dead.lua', keys: 10 },
   njRemove: { file: 'remove.lua', keys: 10 },
+  njRemoveDead: { file: 'remove-dead.lua', keys: 10 },
   njResume: { file: 'resume.lua', keys: 10 },
   njEnqueueTick: { file: 'enqueue-tick.lua', keys: 11 },
 } as const;

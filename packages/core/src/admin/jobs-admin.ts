@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_STATES, type JobState } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { AdminPort, SchedulePort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
-import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
 import type { JobHandle } from '../producer/job-handle.interface.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
 import type { JobDefinition } from '../registry/job-definition.js';
@@ -20,7 +20,8 @@ const MAX_PAGE = 1_000;
 @Injectable()
 export class JobsAdmin {
   constructor(
-    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    @Inject(JOBS_ADMIN_PORT) private readonly driver: AdminPort,
+    @Inject(JOBS_SCHEDULE_PORT) private readonly scheduleStore: Pick<SchedulePort, 'scheduleStates' | 'setSchedulePaused'>,
     private readonly registry: JobRegistry,
     private readonly enqueuer: EnqueueService,
   ) {}
@@ -55,6 +56,11 @@ export class JobsAdmin {
     return this.driver.retryAllDead(queue);
   }
 
+  /** Removes every dead job of the queue; returns how many. */
+  removeAllDead(queue: string): Promise<number> {
+    return this.driver.removeAllDead(queue);
+  }
+
   remove(queue: string, id: string): Promise<boolean> {
     return this.driver.remove(queue, id);
   }
@@ -69,7 +75,7 @@ export class JobsAdmin {
 
   async schedules(): Promise<ScheduleInfo[]> {
     const definitions = this.registry.schedules();
-    const states = await this.driver.scheduleStates(definitions.map(({ name, queue }) => ({ name, queue })));
+    const states = await this.scheduleStore.scheduleStates(definitions.map(({ name, queue }) => ({ name, queue })));
     const now = Date.now();
     return Promise.all(
       definitions.map(async (definition) => {
@@ -109,12 +115,12 @@ export class JobsAdmin {
   /** Stops a schedule's ticks in every process until resumed. */
   pauseSchedule(scheduleName: string): Promise<void> {
     const { name, queue } = this.schedule(scheduleName);
-    return this.driver.setSchedulePaused({ name, queue }, true);
+    return this.scheduleStore.setSchedulePaused({ name, queue }, true);
   }
 
   resumeSchedule(scheduleName: string): Promise<void> {
     const { name, queue } = this.schedule(scheduleName);
-    return this.driver.setSchedulePaused({ name, queue }, false);
+    return this.scheduleStore.setSchedulePaused({ name, queue }, false);
   }
 
   private schedule(name: string): JobDefinition {

@@ -1,4 +1,5 @@
+// '@nest-jobs/core/driver': what a storage backend implements and the records it exchanges with core.
 export * from './job-record.js';
 export * from './driver-event.js';
 export * from './queue-driver.interface.js';
-export * from './memory/memory.driver.js';
+export { isValidQueueName, MAX_PRIORITY } from '../registry/option-validators.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable, filter, share } from 'rxjs';
 import type { DriverEvent } from '../driver/driver-event.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { EventFeed } from '../driver/driver-ports.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { DriverLifecycle } from '../module/driver-lifecycle.js';
-import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JOBS_EVENT_FEED } from '../module/driver-roles.tokens.js';
 import { fromJsonOrRaw } from '../serialization/json.js';
 
 /** Job state changes from every process on the same driver, as an rxjs stream. */
@@ -17,7 +17,7 @@ export class JobEvents {
    */
   readonly events$: Observable<JobEvent>;
 
-  constructor(@Inject(JOBS_DRIVER) driver: QueueDriver, lifecycle: DriverLifecycle) {
+  constructor(@Inject(JOBS_EVENT_FEED) driver: EventFeed, lifecycle: DriverLifecycle) {
     this.events$ = new Observable<JobEvent>((subscriber) => {
       let unsubscribe: (() => void) | undefined;
       let done = false;

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { InjectProducer } from '../decorators/inject-producer.decorator.js';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { Producer } from '../producer/producer.interface.js';
 import { eventually, sleep } from '../spec-support/boot.js';
 import { JobsModule } from './jobs.module.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
-import { JOBS_DRIVER } from './jobs.tokens.js';
+import type { LifecyclePort } from '../driver/driver-ports.js';
+import { JOBS_LIFECYCLE_PORT } from './driver-roles.tokens.js';
 
 /**
  * Pairs this app's one `driver.open()` (by JobsStarter, once the app has
@@ -14,7 +14,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
   /** Resolves once this app has opened the driver; never, if its bootstrap failed. */
   readonly whenOpen = new Promise<void>((resolve) => (this.markOpen = resolve));
 
-  constructor(@Inject(JOBS_DRIVER) private readonly driver: QueueDriver) {}
+  constructor(@Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close'>) {}
 
   async open(): Promise<void> {
     if (this.opened) return;

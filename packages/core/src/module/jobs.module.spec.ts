@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { Producer } from '../producer/producer.interface.js';
+import { DRIVER_ROLE_TOKENS } from './driver-roles.tokens.js';
 import { JobsModule } from './jobs.module.js';
-import { getProducerToken } from './jobs.tokens.js';
+import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
 
 @Injectable()
 class GreetJobs {
@@ -51,6 +52,15 @@ describe('JobsModule', () => {
     const context = await boot(AsyncAppModule);
     const producer = context.get<Producer<GreetJobs>>(getProducerToken(GreetJobs));
     expect(await (await producer.enqueue('greet', 'ada')).result({ timeout: 2_000 })).toBe('hello ada');
+  });
+
+  it('provides every driver role token from the one driver object', async () => {
+    const driver = new MemoryDriver();
+    @Module({ imports: [JobsModule.forRoot({ driver })] })
+    class RolesAppModule {}
+    const context = await boot(RolesAppModule);
+    expect(context.get(JOBS_DRIVER, { strict: false })).toBe(driver);
+    for (const token of DRIVER_ROLE_TOKENS) expect(context.get(token, { strict: false })).toBe(driver);
   });
 
   it('says what forRootAsync needs when it gets no factory', () => {

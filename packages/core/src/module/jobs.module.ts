@@ -17,6 +17,7 @@ import {
   JOBS_OPTIONS_TYPE,
 } from './jobs-module-definition.js';
 import type { JobsModuleOptions } from './jobs-options.interface.js';
+import { DRIVER_ROLE_TOKENS } from './driver-roles.tokens.js';
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
 import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
@@ -24,6 +25,8 @@ import { producerProviders } from './producer.providers.js';
 const runtimeProviders: Provider[] = [
   { provide: JobsConfig, useFactory: (options: JobsModuleOptions) => new JobsConfig(options), inject: [JOBS_MODULE_OPTIONS] },
   { provide: JOBS_DRIVER, useFactory: (config: JobsConfig, options: JobsModuleOptions) => options.driver, inject: [JobsConfig, JOBS_MODULE_OPTIONS] },
+  // The composition root: every role is the one driver object, seen through a narrower type where it is injected.
+  ...DRIVER_ROLE_TOKENS.map((token): Provider => ({ provide: token, useExisting: JOBS_DRIVER })),
   DriverLifecycle,
   JobRegistry,
   JobsExplorer,

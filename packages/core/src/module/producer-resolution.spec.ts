@@ -3,7 +3,7 @@ import { Controller, Global, Injectable, Module, type INestApplicationContext } 
 import { NestFactory } from '@nestjs/core';
 import { InjectProducer } from '../decorators/inject-producer.decorator.js';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import type { Producer } from '../producer/producer.interface.js';
 import { JobsModule } from './jobs.module.js';

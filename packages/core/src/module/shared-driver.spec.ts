@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { FetchOptions } from '../driver/queue-driver.interface.js';
 import { getProducerToken } from './jobs.tokens.js';
 import type { Producer } from '../producer/producer.interface.js';

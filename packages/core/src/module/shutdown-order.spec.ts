@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplicationContext, type OnModuleDestroy } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import { getProducerToken } from '../module/jobs.tokens.js';
 import type { Producer } from '../producer/producer.interface.js';
 import { eventually, sleep } from '../spec-support/boot.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewJob } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { EventFeed, ProducerPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JOBS_EVENT_FEED, JOBS_PRODUCER_PORT } from '../module/driver-roles.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { messages } from '../registry/jobs.messages.js';
@@ -19,7 +19,8 @@ type HandlerClass = abstract new (...args: never[]) => unknown;
 @Injectable()
 export class EnqueueService {
   constructor(
-    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    @Inject(JOBS_PRODUCER_PORT) private readonly driver: ProducerPort,
+    @Inject(JOBS_EVENT_FEED) private readonly feed: EventFeed,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
   ) {}
@@ -39,7 +40,7 @@ export class EnqueueService {
     const results = await this.driver.enqueue(jobs);
     return results.map((result, index) => {
       const job = jobs[index]!;
-      return new DriverJobHandle(this.driver, result.id, job.queue, job.name, result.created);
+      return new DriverJobHandle(this.driver, this.feed, result.id, job.queue, job.name, result.created);
     });
   }
 

@@ -1,5 +1,5 @@
 import type { JobState } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { EventFeed, JobReader } from '../driver/driver-ports.js';
 import { JobFailedError } from '../errors/job-failed.error.js';
 import { JobResultTimeoutError } from '../errors/job-result-timeout.error.js';
 import { fromJson } from '../serialization/json.js';
@@ -10,7 +10,8 @@ const RESULT_RECHECK_MS = 1_000;
 
 export class DriverJobHandle<R> implements JobHandle<R> {
   constructor(
-    private readonly driver: QueueDriver,
+    private readonly driver: JobReader,
+    private readonly feed: EventFeed,
     readonly id: string,
     readonly queue: string,
     readonly name: string,
@@ -38,7 +39,7 @@ export class DriverJobHandle<R> implements JobHandle<R> {
         settle(() => reject(new JobFailedError(this.id, this.name, error)));
 
       cleanups.push(
-        this.driver.subscribe((event) => {
+        this.feed.subscribe((event) => {
           if (event.id !== this.id || event.queue !== this.queue) return;
           if (event.type === 'completed') succeed(event.data);
           else if (event.type === 'dead') die(event.error);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { JobsAdmin } from '../admin/jobs-admin.js';
 import { Every } from '../decorators/every.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import { JobEvents } from '../events/job-events.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';

@@ -3,7 +3,7 @@ import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { JobsAdmin } from '../admin/jobs-admin.js';
 import { Cron } from '../decorators/cron.decorator.js';
 import { Every } from '../decorators/every.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import { bootJobsApp, eventually, sleep } from '../spec-support/boot.js';
 

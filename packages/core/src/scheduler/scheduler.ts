@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { QueueDriver, TickOutcome } from '../driver/queue-driver.interface.js';
+import type { TickOutcome } from '../driver/driver-items.js';
+import type { SchedulePort } from '../driver/driver-ports.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { nextTick, previousTick } from './schedule.js';
@@ -24,7 +25,7 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    @Inject(JOBS_SCHEDULE_PORT) private readonly driver: Pick<SchedulePort, 'enqueueTick' | 'scheduleStates'>,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
   ) {}

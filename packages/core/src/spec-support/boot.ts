@@ -1,7 +1,7 @@
 import type { INestApplicationContext, Provider, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
 import { JobsModule } from '../module/jobs.module.js';
 import type { JobsModuleOptions } from '../module/jobs-options.interface.js';

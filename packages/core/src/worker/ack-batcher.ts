@@ -1,5 +1,6 @@
 import type { LeaseOutcome } from '../driver/job-record.js';
-import type { CompleteItem, FailItem, QueueDriver } from '../driver/queue-driver.interface.js';
+import type { CompleteItem, FailItem } from '../driver/driver-items.js';
+import type { WorkerPort } from '../driver/driver-ports.js';
 
 export type Settlement = { kind: 'complete'; item: CompleteItem } | { kind: 'fail'; item: FailItem };
 /** `lost`: the driver refused it (stale token); `unwritten`: the driver kept failing until the batcher gave up. */
@@ -26,7 +27,7 @@ export class AckBatcher {
   private readonly wakeRetries = new Set<() => void>();
 
   constructor(
-    private readonly driver: QueueDriver,
+    private readonly driver: Pick<WorkerPort, 'complete' | 'fail'>,
     private readonly giveUpAfterMs: number,
     private readonly onError: (error: unknown, queue: string) => void,
   ) {}

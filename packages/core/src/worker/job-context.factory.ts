@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { WorkerPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
@@ -13,7 +13,7 @@ export function createJobContext(
   job: LeasedJob,
   handler: string,
   abort: JobAbort,
-  driver: QueueDriver,
+  driver: Pick<WorkerPort, 'progress'>,
   maxPayloadBytes: number,
 ): JobContext {
   let logger: LoggerService | undefined;

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { FailItem, QueueDriver } from '../driver/queue-driver.interface.js';
+import type { FailItem } from '../driver/driver-items.js';
+import type { WorkerPort } from '../driver/driver-ports.js';
 import { JobTimeoutError } from '../errors/job-timeout.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import { UnrecoverableJobError } from '../errors/unrecoverable-job.error.js';
@@ -14,7 +15,7 @@ import { LeaseLostError, ShutdownAbortError, toStoredError } from './job-error.j
 import type { LeaseKeeper } from './lease-keeper.js';
 
 export interface JobRunnerDeps {
-  driver: QueueDriver;
+  driver: Pick<WorkerPort, 'release' | 'progress'>;
   acks: AckBatcher;
   leases: LeaseKeeper;
   maxPayloadBytes: number;

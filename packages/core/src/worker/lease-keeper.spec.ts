@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { LeasedJob } from '../driver/job-record.js';
 import type { LeaseRef } from '../driver/queue-driver.interface.js';
 import { eventually } from '../spec-support/boot.js';

@@ -1,5 +1,5 @@
 import type { LeasedJob } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { WorkerPort } from '../driver/driver-ports.js';
 import { LeaseLostError } from './job-error.js';
 
 /** What the keeper needs of a leased job: a lease is one try, named by job id AND fencing token. */
@@ -30,7 +30,7 @@ export class LeaseKeeper {
   private lastStall: { at: number; gapMs: number } | undefined;
 
   constructor(
-    private readonly driver: QueueDriver,
+    private readonly driver: Pick<WorkerPort, 'extend'>,
     private readonly leaseMs: number,
     private readonly onError: (error: unknown) => void,
     private readonly now: () => number = Date.now,

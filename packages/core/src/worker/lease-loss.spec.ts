@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { Job } from '../decorators/job.decorator.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import { bootJobsApp, eventually, sleep } from '../spec-support/boot.js';
 

@@ -9,7 +9,7 @@ import { JobEvents } from '../events/job-events.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import { getProducerToken } from '../module/jobs.tokens.js';
 import type { Producer } from '../producer/producer.interface.js';
-import { MemoryDriver } from '../driver/index.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import { bootJobsApp, eventually, sleep } from '../spec-support/boot.js';
 
 let tries: Record<string, number> = {};

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_DRIVER } from '../module/jobs.tokens.js';
+import { JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
@@ -39,7 +39,8 @@ export class WorkerPool {
   private lastErrorLog = 0;
 
   constructor(
-    @Inject(JOBS_DRIVER) private readonly driver: QueueDriver,
+    @Inject(JOBS_WORKER_PORT) private readonly driver: WorkerPort,
+    @Inject(JOBS_LIFECYCLE_PORT) private readonly lifecycle: Pick<LifecyclePort, 'kind' | 'registerQueues'>,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
   ) {
@@ -55,7 +56,7 @@ export class WorkerPool {
 
   /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
   async startConsuming(): Promise<void> {
-    await this.driver.registerQueues(this.registry.queues());
+    await this.lifecycle.registerQueues(this.registry.queues());
     if (!this.config.runsWorkers) return;
     const wanted = this.config.queues ?? this.registry.queues();
     for (const queue of wanted) {
@@ -67,7 +68,7 @@ export class WorkerPool {
     if (this.slots.size === 0) return;
     this.leases.start();
     this.loop = this.dispatch();
-    this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.driver.kind} driver`);
+    this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
   }
 
   /**

@@ -5,7 +5,6 @@ import { DASHBOARD_OPTIONS } from '../dashboard.tokens.js';
 import { headerValue, setSecurityHeaders, type DashboardResponse } from '../http/http-response.js';
 import { segment } from '../render/html.js';
 import { InvalidJobInputFilter } from './invalid-input.filter.js';
-import { removeAllDead } from './remove-all-dead.js';
 
 /** Outcome of an action, as JSON for the page script. */
 export interface ActionResult {
@@ -73,7 +72,7 @@ export class DashboardActionsController {
   @Post('queues/:queue/dead/remove-all')
   @HttpCode(200)
   async removeAllDead(@Req() req: DashboardRequest, @Res({ passthrough: true }) res: DashboardResponse, @Param('queue') queue: string): Promise<ActionResult | string> {
-    const count = await removeAllDead(this.admin, queue);
+    const count = await this.admin.removeAllDead(queue);
     return this.done(req, res, '/dead', `Removed ${count} dead job(s) of ${queue}.`);
   }
 

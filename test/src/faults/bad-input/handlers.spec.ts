@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
-import { Job, getProducerToken, type JobRecord, type NewJob, type Producer } from '@nest-jobs/core';
+import { Job, getProducerToken, type JobRecord, type Producer } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver } from '@nest-jobs/redis';
 import type { Redis } from 'ioredis';
 import { bootJobsApp } from '../support/boot.js';

@@ -1,4 +1,4 @@
-import type { LeasedJob } from '@nest-jobs/core';
+import type { LeasedJob } from '@nest-jobs/core/driver';
 import { type FuzzContext, Violation, expectSame, timed } from './context.js';
 import { type ModelJob, timing } from './model.js';
 

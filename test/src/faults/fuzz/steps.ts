@@ -1,4 +1,5 @@
-import type { LeaseOutcome, LeaseRef, NewJob, RetentionOptions } from '@nest-jobs/core';
+import type { RetentionOptions } from '@nest-jobs/core';
+import type { LeaseOutcome, LeaseRef, NewJob } from '@nest-jobs/core/driver';
 import { type FuzzContext, Violation, expectSame, timed } from './context.js';
 import { fetchStep } from './fetch-step.js';
 import { type ModelJob, timing } from './model.js';

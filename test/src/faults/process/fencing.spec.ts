@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { RedisDriver } from '@nest-jobs/redis';
-import type { DriverEvent, NewJob } from '@nest-jobs/core';
+import type { DriverEvent, NewJob } from '@nest-jobs/core/driver';
 import type { FenceMode } from '../fixtures/fence-worker.js';
 import { readLedger, type LedgerEntry } from '../fixtures/ledger.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';

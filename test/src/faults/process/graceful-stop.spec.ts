@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { RedisDriver } from '@nest-jobs/redis';
-import type { NewJob } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { readLedger, type LedgerEntry } from '../fixtures/ledger.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';
 import { until } from '../../support/wait.js';

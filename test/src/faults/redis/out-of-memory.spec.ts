@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { Job, getProducerToken, type JobContext, type NewJob, type Producer } from '@nest-jobs/core';
+import { Job, getProducerToken, type JobContext, type Producer } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver, RedisOutOfMemoryError, RedisUnavailableError } from '@nest-jobs/redis';
 import { bootJobsApp, rejectionOf } from '../support/boot.js';
 import { rawClient, uniquePrefix, useRedisServer } from '../support/redis.js';

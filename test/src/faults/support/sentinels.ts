@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
-import type { NewJob, QueueDriver } from '@nest-jobs/core';
+import type { QueueDriver } from '@nest-jobs/core';
+import type { NewJob } from '@nest-jobs/core/driver';
 
 /** Jobs queued before a fault, far in the future so no worker takes them: they must survive it unchanged. */
 export async function queueSentinels(driver: QueueDriver, queue: string, count = 3): Promise<string[]> {

@@ -164,6 +164,13 @@ export class MemoryDriver implements QueueDriver {
     return Promise.resolve(dead.length);
   }
 
+  removeAllDead(queueName: string): Promise<number> {
+    const queue = this.queue(queueName);
+    const dead = queue.inState('dead');
+    for (const job of dead) queue.delete(job);
+    return Promise.resolve(dead.length);
+  }
+
   remove(queueName: string, id: string): Promise<boolean> {
     const queue = this.queue(queueName);
     const job = queue.get(id);

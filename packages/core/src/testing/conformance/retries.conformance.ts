@@ -80,5 +80,32 @@ export function retryConformance(f: Fixture): void {
       expect((await f.driver.counts(f.queue))).toMatchObject({ waiting: 3, dead: 0 });
       expect((await f.fetch(3)).map((job) => job.id).sort()).toEqual([...ids].sort());
     });
+
+    it('removes every dead job of the queue at once, and no job in another state', async () => {
+      const [dead1, dead2, active, waiting] = await f.add({}, {}, {}, {});
+      const [leased1, leased2, leasedActive] = await f.fetch(3);
+      await f.driver.fail(f.queue, [leased1!, leased2!].map((job) => ({ id: job.id, token: job.token, error: { message: 'x' } })));
+      expect([leased1!.id, leased2!.id, leasedActive!.id]).toEqual([dead1, dead2, active]);
+      expect(await f.driver.removeAllDead(f.queue)).toBe(2);
+      expect(await f.driver.removeAllDead(f.queue)).toBe(0);
+      expect(await f.driver.getJob(f.queue, dead1!)).toBeNull();
+      expect(await f.driver.getJob(f.queue, dead2!)).toBeNull();
+      expect(await f.driver.counts(f.queue)).toEqual({ waiting: 1, delayed: 0, active: 1, completed: 0, dead: 0 });
+      expect(await f.driver.getJob(f.queue, waiting!)).toMatchObject({ state: 'waiting' });
+      expect(await f.driver.complete(f.queue, [{ id: active!, token: leasedActive!.token, result: 'null' }])).toEqual(['ok']);
+    });
+
+    it('removes more dead jobs than one chunk of a bounded driver call', async () => {
+      const count = 2_500;
+      await f.add(...Array.from({ length: count }, () => ({})));
+      for (let failed = 0; failed < count;) {
+        const leased = await f.fetch(count - failed, 60_000);
+        expect(leased.length).toBeGreaterThan(0);
+        await f.driver.fail(f.queue, leased.map((job) => ({ id: job.id, token: job.token, error: { message: 'x' } })));
+        failed += leased.length;
+      }
+      expect(await f.driver.removeAllDead(f.queue)).toBe(count);
+      expect((await f.driver.counts(f.queue)).dead).toBe(0);
+    });
   });
 }

@@ -1,0 +1,39 @@
+import type { AnyClient } from './connection.js';
+import type { KeySchema } from './keys.js';
+
+/** What an idle worker needs to know about its queues before it blocks. */
+export class QueueReadiness {
+  constructor(
+    private readonly client: AnyClient,
+    private readonly keys: KeySchema,
+  ) {}
+
+  /**
+   * Whether one of these queues has a job to fetch now (waiting, not paused),
+   * and else in how many ms the earliest delayed job falls due or the
+   * earliest lease runs out (server clock).
+   */
+  async read(queues: string[]): Promise<{ ready: boolean; dueIn?: number }> {
+    // One pipeline per queue: on Redis Cluster a pipeline may not span slots.
+    const perQueue = await Promise.all(queues.map(async (queue) => {
+      const pipeline = this.client.pipeline();
+      pipeline.time();
+      pipeline.exists(this.keys.paused(queue));
+      pipeline.zcard(this.keys.stateKey(queue, 'waiting'));
+      pipeline.zrange(this.keys.stateKey(queue, 'delayed'), '0', '0', 'WITHSCORES');
+      pipeline.zrange(this.keys.stateKey(queue, 'active'), '0', '0', 'WITHSCORES');
+      const [time, paused, waiting, delayed, active] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+      const [seconds, micros] = time as [string, string];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      // Wake when a delayed job falls due or the earliest lease runs out (its worker may have died).
+      const times = [(delayed as string[])[1], (active as string[])[1]].filter((score) => score !== undefined).map(Number);
+      return { ready: paused !== 1 && Number(waiting) > 0, dueIn: times.length ? Math.max(0, Math.min(...times) - now) : undefined };
+    }));
+    if (perQueue.some((queue) => queue.ready)) return { ready: true };
+    const dueIns = perQueue.flatMap((queue) => (queue.dueIn === undefined ? [] : [queue.dueIn]));
+    return { ready: false, dueIn: dueIns.length ? Math.min(...dueIns) : undefined };
+  }
+}

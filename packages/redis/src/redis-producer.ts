@@ -1,0 +1,25 @@
+import type { EnqueueResult, NewJob, ProducerPort } from '@nest-jobs/core/driver';
+import type { DriverContext } from './driver-context.js';
+import { EnqueueCoalescer } from './enqueue-coalescer.js';
+import { enqueueOf, type EnqueueSender } from './enqueue-sender.js';
+
+/** The producer's side of RedisDriver: concurrent enqueues coalesced into few script calls. */
+export class RedisProducer implements Pick<ProducerPort, 'enqueue'> {
+  private readonly coalescer: EnqueueCoalescer;
+
+  constructor(
+    private readonly context: DriverContext,
+    sender: EnqueueSender,
+    private readonly remember: (queues: string[], operation: () => string) => Promise<void>,
+  ) {
+    this.coalescer = new EnqueueCoalescer((jobs) => sender.send(jobs));
+  }
+
+  async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
+    await this.context.ready();
+    if (jobs.length === 0) return [];
+    const queues = [...new Set(jobs.map((job) => job.queue))];
+    await this.remember(queues, () => enqueueOf(jobs, queues));
+    return this.coalescer.enqueue(jobs);
+  }
+}

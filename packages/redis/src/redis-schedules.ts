@@ -1,0 +1,50 @@
+import type { ScheduleRef, SchedulePort, ScheduleState, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
+import type { DriverContext } from './driver-context.js';
+import { jobArgs } from './enqueue-sender.js';
+
+/** The scheduler's side of RedisDriver: exactly-once ticks and per-schedule state, kept beside each schedule's queue. */
+export class RedisSchedules implements SchedulePort {
+  constructor(
+    private readonly context: DriverContext,
+    private readonly remember: (queues: string[]) => Promise<void>,
+    /** A tick was enqueued: idle workers here may fetch at once. */
+    private readonly notify: (queue: string) => void,
+  ) {}
+
+  async enqueueTick(request: TickRequest): Promise<TickOutcome> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    const { job } = request;
+    await this.remember([job.queue]);
+    const scheduleKey = keys.schedule(job.queue, request.schedule);
+    const outcome = await runner.run<TickOutcome>('enqueueTick', job.queue, scripts.njEnqueueTick(
+      ...keys.queueKeys(job.queue), scheduleKey,
+      keys.jobPrefix(job.queue), Math.round(request.tickAt), request.overlap ? '1' : '0', ...jobArgs(job),
+    ), [{ id: job.id }], [{ key: scheduleKey, type: 'hash', what: `schedule "${request.schedule}"` }]);
+    if (outcome === 'enqueued') this.notify(job.queue);
+    return outcome;
+  }
+
+  async scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+    const { client, keys } = this.context;
+    await this.context.ready();
+    const pipeline = client.pipeline();
+    schedules.forEach(({ name, queue }) => pipeline.hgetall(keys.schedule(queue, name)));
+    const replies = (await pipeline.exec()) ?? [];
+    const states: Record<string, ScheduleState> = {};
+    schedules.forEach(({ name }, index) => {
+      const hash = replies[index]?.[1] as Record<string, string> | undefined;
+      if (!hash || Object.keys(hash).length === 0) return;
+      const state: ScheduleState = { paused: hash.paused === '1' };
+      if (hash.lastTickAt !== undefined) state.lastTickAt = Number(hash.lastTickAt);
+      if (hash.lastJobId !== undefined) state.lastJobId = hash.lastJobId;
+      states[name] = state;
+    });
+    return states;
+  }
+
+  async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    await this.context.ready();
+    await this.context.client.hset(this.context.keys.schedule(schedule.queue, schedule.name), 'paused', paused ? '1' : '0');
+  }
+}

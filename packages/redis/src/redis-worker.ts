@@ -1,0 +1,109 @@
+import type { CompleteItem, FailItem, FetchOptions, LeasedJob, LeaseOutcome, LeaseRef, WorkerPort } from '@nest-jobs/core/driver';
+import { randomBytes } from 'node:crypto';
+import { decodeLeased } from './codec.js';
+import type { DriverContext } from './driver-context.js';
+import { QueueReadiness } from './queue-readiness.js';
+import { WakeSubscriber } from './wake-subscriber.js';
+import { WakeWaiter } from './wake-waiter.js';
+
+/** Jobs promoted from delayed, or recovered from expired leases, per fetch at most. */
+const FETCH_MAINTENANCE_BOUND = 1_000;
+
+/** The worker's side of RedisDriver: lease, settle, extend, release, progress, and the idle wait. */
+export class RedisWorker implements WorkerPort {
+  private readonly waiter: WakeWaiter;
+  private readonly wakes: WakeSubscriber;
+
+  constructor(
+    private readonly context: DriverContext,
+    report: (error: unknown) => void,
+  ) {
+    const { client, keys } = context;
+    const readiness = new QueueReadiness(client, keys);
+    this.wakes = new WakeSubscriber(client, keys, (queue) => this.waiter.notify(queue), () => this.waiter.resync(), report);
+    this.waiter = new WakeWaiter((queue) => readiness.read([queue]), this.wakes);
+  }
+
+  /** Work may have arrived in `queue` (a local enqueue or tick): idle workers here fetch without waiting for the wake-up message. */
+  notify(queue: string): void {
+    this.waiter.notify(queue);
+  }
+
+  /** Ends pending waits at once, then drops the wake-up subscription. */
+  close(): Promise<void> {
+    this.waiter.close();
+    return this.wakes.close();
+  }
+
+  async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
+    const nonce = randomBytes(12).toString('base64url');
+    const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
+    const jobs: LeasedJob[] = [];
+    for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
+    this.waiter.fetched(queue, jobs.length < options.max);
+    return jobs;
+  }
+
+  async complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    if (items.length === 0) return [];
+    const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
+    return outcomes(await runner.run('complete', queue, scripts.njComplete(...keys.scriptArgs(queue), ...args), items));
+  }
+
+  async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    if (items.length === 0) return [];
+    const args = items.flatMap((item) => [
+      item.id,
+      item.token,
+      item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
+      item.retryAt === undefined ? '' : Math.round(item.retryAt),
+    ]);
+    return outcomes(await runner.run('fail', queue, scripts.njFail(...keys.scriptArgs(queue), ...args), items));
+  }
+
+  async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    if (items.length === 0) return [];
+    return outcomes(await runner.run('extend', queue, scripts.njExtend(...keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])), items));
+  }
+
+  async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    if (items.length === 0) return [];
+    return outcomes(await runner.run('release', queue, scripts.njRelease(...keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token])), items));
+  }
+
+  async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
+    const { keys, scripts, runner } = this.context;
+    await this.context.ready();
+    return (await runner.run('progress', queue, scripts.njProgress(...keys.scriptArgs(queue), item.id, item.token, progress), [item])) === 1 ? 'ok' : 'lost';
+  }
+
+  /**
+   * Resolves with the queues that may have work: told by a wake-up message, a local enqueue, a due time
+   * or the slow safety re-check (see WakeWaiter); [] after `timeoutMs`. Sends no command while it waits.
+   */
+  async waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+    await this.context.ready();
+    return this.waiter.wait(queues, timeoutMs, signal);
+  }
+}
+
+function retentionArgs(retention: CompleteItem['retention']): [string | number, string | number] {
+  if (retention === true) return ['remove', ''];
+  if (!retention) return ['', ''];
+  return [retention.age ?? '', retention.count ?? ''];
+}
+
+function outcomes(reply: unknown): LeaseOutcome[] {
+  return (reply as number[]).map((value) => (value === 1 ? 'ok' : 'lost'));
+}
