@@ -17,8 +17,10 @@ export const REDIS_ACL_COMMANDS = {
   pubsub: ['psubscribe', 'punsubscribe'],
   /** Admin API, readiness checks, the queue registry, and naming the key when a script refused a wrong-typed one. */
   reads: ['get', 'hgetall', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type'],
-  /** Pause, schedule pause, queue registry. */
-  writes: ['set', 'hset', 'sadd'],
+  /** Pause, schedule pause, queue registry; an idle worker's readiness read clears the wake marker (DEL). */
+  writes: ['set', 'hset', 'sadd', 'del'],
+  /** The readiness read is one transaction, so clearing the marker cannot miss a job enqueued in between. */
+  transactions: ['multi', 'exec'],
   /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */
   server: ['info'],
 } as const satisfies Record<string, readonly string[]>;

@@ -11,17 +11,22 @@ export class QueueReadiness {
   /**
    * Whether one of these queues has a job to fetch now (waiting, not paused),
    * and else in how many ms the earliest delayed job falls due or the
-   * earliest lease runs out (server clock).
+   * earliest lease runs out (server clock). It also clears each queue's wake
+   * marker, in the same transaction: the reader is about to wait for a
+   * wake-up, so the next write must publish one. A marker left by a wake-up
+   * nobody received (published before this process subscribed) would
+   * otherwise keep every enqueue quiet until it expires.
    */
   async read(queues: string[]): Promise<{ ready: boolean; dueIn?: number }> {
-    // One pipeline per queue: on Redis Cluster a pipeline may not span slots.
+    // One transaction per queue: on Redis Cluster one may not span slots.
     const perQueue = await Promise.all(queues.map(async (queue) => {
-      const pipeline = this.client.pipeline();
+      const pipeline = this.client.multi();
       pipeline.time();
       pipeline.exists(this.keys.paused(queue));
       pipeline.zcard(this.keys.stateKey(queue, 'waiting'));
       pipeline.zrange(this.keys.stateKey(queue, 'delayed'), '0', '0', 'WITHSCORES');
       pipeline.zrange(this.keys.stateKey(queue, 'active'), '0', '0', 'WITHSCORES');
+      pipeline.del(this.keys.marker(queue));
       const [time, paused, waiting, delayed, active] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
         if (error) throw error;
         return reply;

@@ -38,6 +38,7 @@ export class RedisWorker implements WorkerPort {
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
+    this.waiter.watch([queue]);
     // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
     const nonce = randomBytes(12).toString('base64url');
     const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));

@@ -98,7 +98,13 @@ export class WakeWaiter {
     for (const waiter of [...this.waiters]) waiter.end();
   }
 
-  private watch(queues: string[]): void {
+  /**
+   * Starts listening for `queues` (wait() does too). The driver calls it before each fetch: a wake-up
+   * published after that fetch (it cleared the marker, so the next write publishes once and then stays
+   * quiet while the marker lives) must be kept as pending even if nobody waits yet, or the queue would
+   * sleep until the marker expires.
+   */
+  watch(queues: string[]): void {
     const fresh = queues.filter((queue) => !this.watchedSet.has(queue));
     if (fresh.length === 0) return;
     fresh.forEach((queue) => {
