@@ -38,7 +38,9 @@ if #fresh == 0 then return out end
 
 if has_waiting then guard('waiting') end
 if has_delayed then guard('delayed') end
-guard('events', 'marker')
+-- The marker is written (and so checked) only when this call wakes workers: during a burst it is set.
+local waking = wake_due()
+if waking then guard('events', 'marker') else guard('events') end
 local seq = reserve(K.seq, #fresh)
 local waiting, delayed, payloads = {}, {}, {}
 local last_priority, last_score = nil, nil
@@ -72,5 +74,5 @@ for i = 1, #payloads, 4000 do redis.call('MSET', unpack(payloads, i, math.min(i 
 zadd_many(K.waiting, waiting)
 zadd_many(K.delayed, delayed)
 -- A new delayed job may be due sooner than idle workers plan to wake: let them re-plan too.
-wake()
+if waking then wake_send() end
 return out
