@@ -37,7 +37,7 @@ export function resolveIncludes(file: string, read: LuaReader): string[] {
     try {
       source = read(`includes/${name}.lua`);
     } catch (error) {
-      throw new Error(`Lua include "${name}" of ${[file, ...chain].join(' -> ')} is unknown: no src/lua/includes/${name}.lua (${error instanceof Error ? error.message : String(error)}).`);
+      throw new Error(`Lua include "${name}" of ${[file, ...chain].join(' -> ')} is unknown: no src/lua/includes/${name}.lua (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
     }
     for (const dependency of includesOf(source)) visit(dependency, [...chain, name]);
     done.add(name);
