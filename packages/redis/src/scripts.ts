@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
+import { assembleScript, type LuaReader } from './script-source.js';
 
 /** Lua sources stay in src/lua (shipped with the package); dist/ code reads them from there. */
 const LUA_DIR = new URL('../src/lua/', import.meta.url);
@@ -27,13 +28,21 @@ export type ScriptCommands = {
   [K in ScriptName]: (...args: Arg[]) => Promise<unknown>;
 };
 
+let sources: Map<ScriptName, string> | undefined;
+
+/** Every script's assembled source, built once per process; throws at the first load on a bad @include. */
+export function scriptSources(): Map<ScriptName, string> {
+  if (!sources) {
+    const read: LuaReader = (path) => readFileSync(new URL(path, LUA_DIR), 'utf8');
+    sources = new Map(Object.entries(SCRIPTS).map(([name, { file }]) => [name as ScriptName, assembleScript(file, read)]));
+  }
+  return sources;
+}
+
 export function defineScripts(client: Redis | Cluster): void {
-  const lib = readFileSync(new URL('lib.lua', LUA_DIR), 'utf8');
-  for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
-    const body = readFileSync(new URL(file, LUA_DIR), 'utf8');
-    // The body runs as a function so the events it buffered are written once, after it returns.
-    const lua = `${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflush_events()\nreturn result\n`;
-    client.defineCommand(name, { numberOfKeys: keys, lua });
+  const lua = scriptSources();
+  for (const [name, { keys }] of Object.entries(SCRIPTS)) {
+    client.defineCommand(name, { numberOfKeys: keys, lua: lua.get(name as ScriptName)! });
   }
 }
 

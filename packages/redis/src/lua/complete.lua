@@ -1,16 +1,21 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, now_ms, int, guard, reserve, member_at, zadd_many, zrem_many, del_many, emit
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Per job only HMGET and HSET (or DEL) run: index moves, sequence numbers,
 -- events and retention trims go in one call each for the whole batch.
 local now = now_ms()
+-- Text, formatted once: redis.call would format the number per job.
+local now_text = int(now)
 local out = {}
 local TRIM_BOUND = 1000
+-- kept: per held job 6 values (jkey, id, result, name, attempt, removed) in one flat array, not a table each.
 local left, kept, done, removed = {}, {}, {}, {}
-local stays = 0
+local stays, kept_n = 0, 0
 local trims, trim_seen = {}, {}
+local last_age, last_count = nil, nil
 -- A lease settles once: a job removed on completion keeps its hash until the batch DEL below, so a
 -- second item with the same lease would pass the state/token check (and leave a completed index entry without a hash).
 local settled = {}
@@ -23,16 +28,23 @@ for i = 2, #ARGV, 5 do
     settled[id] = true
     left[#left + 1] = m
     -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
-    kept[#kept + 1] = { jkey, id, result, name, attempt, age == 'remove' }
+    -- A counter, not #kept: a nil field (a damaged record) must not shift the others.
+    local k = kept_n
+    kept[k + 1], kept[k + 2], kept[k + 3], kept[k + 4], kept[k + 5], kept[k + 6] = jkey, id, result, name, attempt, age == 'remove'
+    kept_n = k + 6
     if age == 'remove' then
       removed[#removed + 1] = jkey
       removed[#removed + 1] = PAYLOAD .. id
     else
       stays = stays + 1
-      local spec = age .. '|' .. count
-      if (age ~= '' or count ~= '') and not trim_seen[spec] then
-        trim_seen[spec] = true
-        trims[#trims + 1] = { age, count }
+      -- Jobs of a batch mostly share their retention: look it up once per run of equal values.
+      if (age ~= '' or count ~= '') and (age ~= last_age or count ~= last_count) then
+        last_age, last_count = age, count
+        local spec = age .. '|' .. count
+        if not trim_seen[spec] then
+          trim_seen[spec] = true
+          trims[#trims + 1] = { age, count }
+        end
       end
     end
     out[#out + 1] = 1
@@ -47,23 +59,23 @@ if #left == 0 then return out end
 guard('events')
 if stays > 0 then guard('completed', 'seq') end
 
--- Freeing writes first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
+-- Freeing first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
 -- write may grow memory (INCRBY, HSET) but lets one that began by freeing run to its end, so a
 -- full Redis still drains its backlog.
 zrem_many(K.active, left)
 del_many(removed)
 local seq = stays > 0 and reserve(K.seq, stays) or 0
-for _, job in ipairs(kept) do
-  local jkey, id, result, name, attempt, remove = unpack(job)
-  emit('completed', id, name, attempt, now, { 'd', result })
-  if not remove then
+for k = 1, kept_n, 6 do
+  local jkey, id, result, name, attempt = kept[k], kept[k + 1], kept[k + 2], kept[k + 3], kept[k + 4]
+  emit('completed', id, name, attempt, now_text, 'd', result)
+  if not kept[k + 5] then
     -- A fresh member keeps completions of the same millisecond in finish order.
     -- The stale token stays: only an active job's token is ever honoured.
     seq = seq + 1
     local finished = member_at(seq, id)
-    done[#done + 1] = now
-    done[#done + 1] = finished
-    redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', int(now))
+    local d = #done
+    done[d + 1], done[d + 2] = now_text, finished
+    redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', now_text)
   end
 end
 zadd_many(K.completed, done)

@@ -1,6 +1,7 @@
 -- Enqueue a schedule tick at most once: never a tick at or before the last one,
 -- not while paused, not while the previous run is unfinished when overlap is off.
--- KEYS: the queue keys (see lib.lua), then [11] the schedule's state hash (same hash tag).
+-- @include keys, now_ms, guard, emit, to_waiting
+-- KEYS: the queue keys (see includes/keys.lua), then [11] the schedule's state hash (same hash tag).
 -- ARGV: [1] job prefix, [2] tickAt ms, [3] overlap '1'|'0', then the job as in enqueue.lua ARGV[2..9]
 -- Returns 'enqueued' | 'duplicate' | 'paused' | 'overlap' (and emits 'skipped' for the tick's job id).
 -- Reads and key checks come before the first write: all or nothing.

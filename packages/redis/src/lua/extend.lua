@@ -1,5 +1,6 @@
 -- Renew leases held with the given tokens.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, now_ms, int
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, [2] lease ms, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every job hash is read before the first write, the ZADD to active (which fails alone on a wrong type).

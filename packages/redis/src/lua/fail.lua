@@ -1,5 +1,6 @@
 -- Record failed tries of leased jobs: retry at a time, or dead. A stale token changes nothing.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, now_ms, guard, emit, record_error, retry_at, bury
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, then per job 4 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead)
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every job hash is read before the first write, and the other keys checked: all or nothing.
@@ -32,7 +33,7 @@ for _, job in ipairs(held_jobs) do
     err.at = now
     record_error(jkey, err)
     err_json = cjson.encode(err)
-    emit('failed', id, name, attempt, now, { 'e', err_json })
+    emit('failed', id, name, attempt, now, 'e', err_json)
   end
   if retry ~= '' then
     retry_at(jkey, id, name, attempt, now, tonumber(retry))

@@ -1,6 +1,8 @@
 -- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
 -- then take the best waiting jobs, count their try and issue fresh fencing tokens.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, now_ms, int, guard, emit, wake, zadd_many, zrem_many, to_waiting, record_error, bury, retry_at
+-- @include corrupt_reason, leased_problem, quarantine
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
 --       this call. Nothing stored in Redis goes into it, so a token never repeats for a job even when Redis
@@ -44,7 +46,7 @@ for _, m in ipairs(expired) do
     local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = tonumber(attempt), at = now }
     record_error(jkey, err)
     local err_json = cjson.encode(err)
-    emit('failed', id, name, attempt, now, { 'e', err_json })
+    emit('failed', id, name, attempt, now, 'e', err_json)
     if tonumber(attempt) >= tonumber(max_attempts) then
       bury(jkey, id, name, attempt, now, err_json)
     else
@@ -76,14 +78,20 @@ for i = 1, count, 4000 do
   for j = i, math.min(i + 3999, count) do keys[#keys + 1] = PAYLOAD .. string.sub(members[j], 18) end
   for _, payload in ipairs(redis.call('MGET', unpack(keys))) do payloads[#payloads + 1] = payload end
 end
-local good, bad = {}, {}
+-- Parallel arrays, not a table per job: the good jobs' members and HMGET replies.
+local good_m, good_fields, bad = {}, {}, {}
 for i, m in ipairs(members) do
   local jkey = JOB .. string.sub(m, 18)
   local fields = redis.pcall('HMGET', jkey, 'n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg', 'a')
   -- A hash field 'p' is a record written before payloads moved to their own key.
   if not fields.err and not fields[2] then fields[2] = payloads[i] end
   local reason = leased_problem(jkey, fields)
-  if reason then bad[#bad + 1] = { m, reason } else good[#good + 1] = { m, fields } end
+  if reason then
+    bad[#bad + 1] = { m, reason }
+  else
+    good_m[#good_m + 1] = m
+    good_fields[#good_fields + 1] = fields
+  end
 end
 -- Took all it asked for, so more may be left: pass the wake-up on to the next idle worker.
 local more = count == max and redis.call('ZCARD', K.waiting) > count
@@ -95,20 +103,21 @@ if #bad > 0 then guard('dead', 'seq') end
 -- workers must still drain a full Redis.
 zrem_many(K.waiting, members)
 local leased = {}
-for n, job in ipairs(good) do
-  local m, fields = job[1], job[2]
+-- Text, formatted once: redis.call would format each number per job.
+local lease_text, now_text = int(lease_until), int(now)
+local last_attempt, attempt_text = nil, nil
+for n, m in ipairs(good_m) do
+  local fields = good_fields[n]
   local id = string.sub(m, 18)
   local attempt = (tonumber(fields[10]) or 0) + 1
+  if attempt ~= last_attempt then last_attempt, attempt_text = attempt, int(attempt) end
   local token_text = nonce .. '.' .. n
-  leased[#leased + 1] = lease_until
-  leased[#leased + 1] = m
-  redis.call('HSET', JOB .. id, 's', 'active', 'a', attempt, 't', token_text, 'lu', lease_until, 'sa', now)
-  emit('active', id, fields[1], attempt, now)
-  out[#out + 1] = id
-  out[#out + 1] = token_text
-  out[#out + 1] = int(lease_until)
-  out[#out + 1] = attempt
-  out[#out + 1] = fields
+  local l = #leased
+  leased[l + 1], leased[l + 2] = lease_text, m
+  redis.call('HSET', JOB .. id, 's', 'active', 'a', attempt_text, 't', token_text, 'lu', lease_text, 'sa', now_text)
+  emit('active', id, fields[1], attempt_text, now_text)
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = id, token_text, lease_text, attempt, fields
 end
 zadd_many(K.active, leased)
 for _, job in ipairs(bad) do

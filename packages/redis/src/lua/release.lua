@@ -1,5 +1,6 @@
 -- Hand leases back (graceful shutdown): waiting again at the job's old place, the try not counted.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, guard, wake
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every job hash is read and the other keys checked before the first write: all or nothing.

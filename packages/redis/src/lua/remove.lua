@@ -1,5 +1,6 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, unindex
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, [2] id
 -- Returns 1 when a job was removed, else 0.
 local jkey = JOB .. ARGV[2]

@@ -1,5 +1,6 @@
 -- Resume a paused queue and wake an idle worker.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, guard, wake
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix
 -- The marker is checked before the DEL: a failing wake() must not leave the queue resumed half-way.
 guard('marker')

@@ -1,5 +1,6 @@
 -- Move dead jobs back to waiting with fresh tries: one id, or (id '') up to N of them.
--- KEYS: the queue keys (see lib.lua).
+-- @include keys, now_ms, int, guard, unindex, to_waiting, emit
+-- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] job prefix, [2] id or '', [3] most jobs to move when id is ''
 -- Returns how many jobs moved.
 -- Every job hash is read and the other keys checked before the first write: all or nothing.
