@@ -38,13 +38,13 @@ export class RedisWorker implements WorkerPort {
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    this.waiter.watch([queue]);
     // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
     const nonce = randomBytes(12).toString('base64url');
+    const signalsBefore = this.waiter.signalCount;
     const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
     const jobs: LeasedJob[] = [];
     for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
-    this.waiter.fetched(queue, jobs.length < options.max);
+    this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined });
     return jobs;
   }
 

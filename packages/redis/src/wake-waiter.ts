@@ -29,8 +29,10 @@ const DUE_SLACK_MS = 2;
 export class WakeWaiter {
   private readonly watched: string[] = [];
   private readonly watchedSet = new Set<string>();
-  /** May have work, not yet handed to a waiter. */
-  private readonly pending = new Set<string>();
+  /** May have work, not yet handed to a waiter: queue → the number of the signal that said so. */
+  private readonly pending = new Map<string, number>();
+  /** Numbers every signal, so a fetch can tell which signals it has already answered. */
+  private signals = 0;
   /** Signalled since its due time was last read: re-read it once a fetch drains it. */
   private readonly stale = new Set<string>();
   private readonly dueAt = new Map<string, number>();
@@ -81,9 +83,30 @@ export class WakeWaiter {
     this.signal(queue);
   }
 
-  /** After each fetch: a drained queue that was signalled gets its next due time read. */
-  fetched(queue: string, drained: boolean): void {
-    if (drained && this.stale.delete(queue)) this.check(queue);
+  /** The number to pass to {@link fetched}, taken just before a fetch is sent. */
+  get signalCount(): number {
+    return this.signals;
+  }
+
+  /**
+   * After each fetch. Signals older than the fetch are answered by it (the
+   * fetch saw the queue after them; if it left jobs behind it published a new
+   * wake-up), so a wait does not end for work already taken. Leases this
+   * fetch took run out at `leasedFor` ms at the latest: a wait wakes then to
+   * recover them if their worker died (a renewal only moves the due time on).
+   * A drained queue that was signalled gets its next due time read.
+   */
+  fetched(queue: string, result: { drained: boolean; signalsBefore: number; leasedFor?: number }): void {
+    const signal = this.pending.get(queue);
+    if (signal !== undefined && signal <= result.signalsBefore) this.pending.delete(queue);
+    if (result.leasedFor !== undefined) {
+      const due = Date.now() + result.leasedFor;
+      if (!(due >= (this.dueAt.get(queue) ?? Infinity))) {
+        this.dueAt.set(queue, due);
+        this.scheduleDue();
+      }
+    }
+    if (result.drained && this.stale.delete(queue)) this.check(queue);
   }
 
   /** Re-reads every queue once (the subscription was lost for a while). */
@@ -98,13 +121,7 @@ export class WakeWaiter {
     for (const waiter of [...this.waiters]) waiter.end();
   }
 
-  /**
-   * Starts listening for `queues` (wait() does too). The driver calls it before each fetch: a wake-up
-   * published after that fetch (it cleared the marker, so the next write publishes once and then stays
-   * quiet while the marker lives) must be kept as pending even if nobody waits yet, or the queue would
-   * sleep until the marker expires.
-   */
-  watch(queues: string[]): void {
+  private watch(queues: string[]): void {
     const fresh = queues.filter((queue) => !this.watchedSet.has(queue));
     if (fresh.length === 0) return;
     fresh.forEach((queue) => {
@@ -123,7 +140,7 @@ export class WakeWaiter {
   }
 
   private signal(queue: string): void {
-    this.pending.add(queue);
+    this.pending.set(queue, ++this.signals);
     for (const waiter of [...this.waiters]) if (waiter.queues.has(queue)) waiter.take();
   }
 

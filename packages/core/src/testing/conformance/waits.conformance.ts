@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { LeasedJob } from '../../driver/job-record.js';
 import type { Fixture } from './fixture.js';
 import { sleep } from './fixture.js';
 
@@ -7,6 +8,19 @@ export function waitConformance(f: Fixture): void {
   const timedWait = (queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<number> => {
     const started = Date.now();
     return f.driver.waitForWork(queues, timeoutMs, signal).then(() => Date.now() - started);
+  };
+
+  /**
+   * Waits and fetches until the fetch finds a job, as a worker does (spurious wake-ups are allowed,
+   * busy polling is not: a few waits at most). Reports how long it took and what the fetch leased.
+   */
+  const waitThenFetch = async (timeoutMs: number): Promise<{ ms: number; jobs: LeasedJob[]; waits: number }> => {
+    const started = Date.now();
+    for (let waits = 1; ; waits++) {
+      await f.driver.waitForWork([f.queue], Math.max(1, timeoutMs - (Date.now() - started)));
+      const jobs = await f.fetch();
+      if (jobs.length > 0 || waits >= 5 || Date.now() - started >= timeoutMs) return { ms: Date.now() - started, jobs, waits };
+    }
   };
 
   describe('waiting for work', () => {
@@ -32,16 +46,17 @@ export function waitConformance(f: Fixture): void {
 
     it('wakes when a delayed job falls due', async () => {
       await f.add({ runAt: Date.now() + f.ms(300) });
-      expect(await timedWait([f.queue], f.ms(5_000))).toBeLessThan(f.ms(1_500));
-      await sleep(f.ms(50));
-      expect(await f.fetch()).toHaveLength(1);
+      const { ms, jobs } = await waitThenFetch(f.ms(5_000));
+      expect(jobs).toHaveLength(1);
+      expect(ms).toBeLessThan(f.ms(1_500));
     });
 
     it('wakes when a lease runs out, so a crashed worker\'s job is recovered without delay', async () => {
       await f.add({ maxAttempts: 2 });
       await f.fetch(1, f.ms(300));
-      expect(await timedWait([f.queue], f.ms(5_000))).toBeLessThan(f.ms(1_500));
-      expect((await f.fetch())[0]?.attempt).toBe(2);
+      const { ms, jobs } = await waitThenFetch(f.ms(5_000));
+      expect(jobs[0]?.attempt).toBe(2);
+      expect(ms).toBeLessThan(f.ms(1_500));
     });
 
     it('wakes on a released lease and on a manual retry', async () => {
