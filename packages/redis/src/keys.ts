@@ -65,7 +65,7 @@ export class KeySchema {
     return `${this.base(queue)}:marker`;
   }
 
-  /** The pattern matching every queue's wake-up channel (see wake() in lib.lua). */
+  /** The pattern matching every queue's wake-up channel (see lua/includes/wake.lua). */
   wakePattern(): string {
     return `{${this.prefix}:*}:wake`;
   }

@@ -4,7 +4,7 @@ import type { KeySchema } from './keys.js';
 
 /**
  * The driver's one pub/sub subscription: `PSUBSCRIBE {prefix:*}:wake`, on
- * which the scripts publish a queue's wake-ups (wake() in lib.lua), whatever
+ * which the scripts publish a queue's wake-ups (lua/includes/wake.lua), whatever
  * the number of queues. Standalone: one connection of its own. Cluster: the
  * cluster client's own subscriber connection (PUBLISH reaches every node).
  * Pub/sub drops what is published while disconnected: after each reconnect

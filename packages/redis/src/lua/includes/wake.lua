@@ -2,7 +2,8 @@
 -- Tells idle workers of every process that the queue may have work: PUBLISH on "{prefix:queue}:wake".
 -- PUBLISH names no key, so a script may call it on Cluster, and it reaches subscribers on every node.
 -- The marker (a one-element list) makes a burst of writes publish once: fetch clears it (a write after
--- a fetch must wake again), and it expires by itself when nobody fetches. PTTL, not EXISTS: a marker
+-- a fetch must wake again), so does an idle worker's readiness read before it waits (queue-readiness.ts:
+-- a wake-up published before it subscribed is then not the last), and it expires by itself. PTTL, not EXISTS: a marker
 -- left by an older version (no expiry) must not silence the queue. A paused queue wakes nobody: resume does.
 local WAKE_CHANNEL = string.sub(JOB, 1, -5) .. 'wake'
 local WAKE_QUIET_MS = '2000'
