@@ -22,8 +22,6 @@ export type { QueueDriver } from './driver/queue-driver.interface.js';
 export { JOB_STATES } from './driver/job-record.js';
 export type { JobCounts, JobError, JobRecord, JobState, RetentionOptions } from './driver/job-record.js';
 export type { JobEventType } from './driver/driver-event.js';
-/** @deprecated Import from '@nest-jobs/core/driver'. Kept until packages/redis/src/enqueue-coalescer.ts does. */
-export type { EnqueueResult, NewJob } from './driver/job-record.js';
 export { MemoryDriver } from './driver/memory/memory.driver.js';
 export { toJson, fromJson, DEFAULT_MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH } from './serialization/json.js';
 export { MAX_PRIORITY, isValidQueueName } from './registry/option-validators.js';

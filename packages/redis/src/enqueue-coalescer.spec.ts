@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { EnqueueResult, NewJob } from '@nest-jobs/core';
+import type { EnqueueResult, NewJob } from '@nest-jobs/core/driver';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 
 const job = (id: string, queue = 'q'): NewJob => ({ id, queue, name: 'Mailer.send', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0 });

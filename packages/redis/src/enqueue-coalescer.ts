@@ -1,4 +1,4 @@
-import type { EnqueueResult, NewJob } from '@nest-jobs/core';
+import type { EnqueueResult, NewJob } from '@nest-jobs/core/driver';
 
 interface Pending {
   jobs: NewJob[];

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { LeasedJob, NewJob } from '@nest-jobs/core/driver';
-import { Redis } from 'ioredis';
 import { RedisKeyTypeError } from './redis-key-type.error.js';
 import { RedisDriver } from './redis.driver.js';
-import { startRedisServer, type RedisServerHandle } from './testing/index.js';
+import { useSpecRedis } from './spec-support/spec-redis.js';
 
 // Redis keeps a script's writes up to the command that fails. A queue key holding the wrong type
 // (another program wrote it) must refuse the whole call before anything changed, naming key and queue.
-let server: RedisServerHandle | undefined;
-let raw: Redis | undefined;
+const redis = useSpecRedis();
 let driver: RedisDriver | undefined;
 beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-  driver = new RedisDriver({ url: server.url, prefix: 'atom' });
-  await driver.open();
-});
-afterAll(async () => {
-  raw?.disconnect();
-  await driver?.close();
-  await server?.stop();
+  driver = await redis.openDriver('atom');
 });
 
 const job = (id: string, queue: string, extra: Partial<NewJob> = {}): NewJob => ({
@@ -114,8 +104,8 @@ const cases: Record<string, Case> = {
 
 /** Every key of the queue with its DUMP: equal snapshots mean the call changed nothing. */
 async function snapshot(queue: string): Promise<Record<string, string>> {
-  const keys = (await raw!.keys(`{atom:${queue}}:*`)).sort();
-  const dumps = await Promise.all(keys.map((key) => raw!.dumpBuffer(key)));
+  const keys = (await redis.raw().keys(`{atom:${queue}}:*`)).sort();
+  const dumps = await Promise.all(keys.map((key) => redis.raw().dumpBuffer(key)));
   return Object.fromEntries(keys.map((key, index) => [key, dumps[index]?.toString('hex') ?? 'none']));
 }
 
@@ -130,9 +120,9 @@ describe('RedisDriver scripts are all or nothing when a key holds the wrong type
     const spec = cases[script]!;
     const lease = await spec.setup(queue);
     const key = name.startsWith('job:') ? driver!.keys.job(queue, name.slice(4)) : `{atom:${queue}}:${name}`;
-    await raw!.del(key);
-    if (value === 'a list') await raw!.rpush(key, 'x');
-    else await raw!.set(key, 'x');
+    await redis.raw().del(key);
+    if (value === 'a list') await redis.raw().rpush(key, 'x');
+    else await redis.raw().set(key, 'x');
     const before = await snapshot(queue);
     const error = await spec.call(queue, lease).then(() => undefined, (reason: unknown) => reason as Error);
     expect(error).toBeInstanceOf(RedisKeyTypeError);

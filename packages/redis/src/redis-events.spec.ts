@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { NewJob } from '@nest-jobs/core/driver';
-import { Redis } from 'ioredis';
 import { RedisDriver } from './redis.driver.js';
-import { startRedisServer, type RedisServerHandle } from './testing/index.js';
+import { useSpecRedis } from './spec-support/spec-redis.js';
 
 // Scripts write their events as one stream entry per run; the cap must still
 // mean "about 10k recent events", whether entries hold one event or fifty.
-let server: RedisServerHandle | undefined;
-let raw: Redis | undefined;
-beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-});
-afterAll(async () => {
-  raw?.disconnect();
-  await server?.stop();
-});
+const redis = useSpecRedis();
 
 const job = (id: string, now: number): NewJob => ({ id, queue: 'q', name: 'Events.job', payload: '{}', priority: 0, maxAttempts: 1, runAt: now, enqueuedAt: now });
 
 async function eventsKept(prefix: string): Promise<{ events: number; entries: number }> {
-  const entries = await raw!.xrange(`{${prefix}:q}:events`, '-', '+');
+  const entries = await redis.raw().xrange(`{${prefix}:q}:events`, '-', '+');
   const events = entries.reduce((sum, [, fields]) => sum + fields.filter((field, index) => index % 2 === 0 && field === 't').length, 0);
   return { events, entries: entries.length };
 }
 
 describe('RedisDriver event stream', () => {
   it('batches a call\'s events into few entries and keeps about 10k events', async () => {
-    const driver = new RedisDriver({ url: server!.url, prefix: 'batched' });
+    const driver = new RedisDriver({ url: redis.url(), prefix: 'batched' });
     await driver.open();
     try {
       const now = Date.now();
@@ -45,7 +35,7 @@ describe('RedisDriver event stream', () => {
   });
 
   it('keeps about 10k events when every entry holds one', async () => {
-    const driver = new RedisDriver({ url: server!.url, prefix: 'single' });
+    const driver = new RedisDriver({ url: redis.url(), prefix: 'single' });
     await driver.open();
     try {
       const now = Date.now();

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { NewJob } from '@nest-jobs/core/driver';
-import { Redis } from 'ioredis';
 import { RedisDriver } from './redis.driver.js';
-import { startRedisServer, type RedisServerHandle } from './testing/index.js';
+import { useSpecRedis } from './spec-support/spec-redis.js';
 
 // The payload lives in its own string key so the job hash stays listpack-encoded
 // (about a third of the memory of a hashtable-encoded one).
-let server: RedisServerHandle | undefined;
-let raw: Redis | undefined;
+const redis = useSpecRedis();
 let driver: RedisDriver | undefined;
 beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-  driver = new RedisDriver({ url: server.url, prefix: 'rec' });
-  await driver.open();
-});
-afterAll(async () => {
-  raw?.disconnect();
-  await driver?.close();
-  await server?.stop();
+  driver = await redis.openDriver('rec');
 });
 
 const payload = JSON.stringify({ text: 'x'.repeat(1_000) });
@@ -27,9 +17,9 @@ const job = (id: string): NewJob => ({ id, queue: 'q', name: 'Records.job', payl
 describe('RedisDriver job records', () => {
   it('keeps a big payload out of the job hash, which stays listpack-encoded', async () => {
     await driver!.enqueue([job('big')]);
-    expect(await raw!.object('ENCODING', driver!.keys.job('q', 'big'))).toBe('listpack');
-    expect(await raw!.hexists(driver!.keys.job('q', 'big'), 'p')).toBe(0);
-    expect(await raw!.get(driver!.keys.payload('q', 'big'))).toBe(payload);
+    expect(await redis.raw().object('ENCODING', driver!.keys.job('q', 'big'))).toBe('listpack');
+    expect(await redis.raw().hexists(driver!.keys.job('q', 'big'), 'p')).toBe(0);
+    expect(await redis.raw().get(driver!.keys.payload('q', 'big'))).toBe(payload);
     expect((await driver!.getJob('q', 'big'))?.payload).toBe(payload);
     const [leased] = await driver!.fetch('q', { max: 1, leaseMs: 10_000 });
     expect(leased?.payload).toBe(payload);
@@ -44,14 +34,14 @@ describe('RedisDriver job records', () => {
     await driver!.complete('q', leased.map((lease) => ({
       id: lease.id, token: lease.token, result: 'null', retention: lease.id === 'dropped' ? true as const : { count: 1 },
     })));
-    const left = await raw!.keys('{rec:q}:pl:*');
+    const left = await redis.raw().keys('{rec:q}:pl:*');
     expect(left.sort()).toEqual([driver!.keys.payload('q', 'trimmed-2')]);
   });
 
   it('still reads a record written with the payload inside the hash', async () => {
     const key = driver!.keys.job('q', 'legacy');
-    await raw!.hset(key, 'n', 'Records.job', 'p', '{"old":true}', 'pr', '0', 'ma', '1', 'ra', '0', 'ea', '0', 'a', '0', 's', 'waiting', 'm', '0000000000000099:legacy');
-    await raw!.zadd(driver!.keys.stateKey('q', 'waiting'), 0, '0000000000000099:legacy');
+    await redis.raw().hset(key, 'n', 'Records.job', 'p', '{"old":true}', 'pr', '0', 'ma', '1', 'ra', '0', 'ea', '0', 'a', '0', 's', 'waiting', 'm', '0000000000000099:legacy');
+    await redis.raw().zadd(driver!.keys.stateKey('q', 'waiting'), 0, '0000000000000099:legacy');
     expect((await driver!.getJob('q', 'legacy'))?.payload).toBe('{"old":true}');
     const [leased] = await driver!.fetch('q', { max: 1, leaseMs: 10_000 });
     expect(leased?.payload).toBe('{"old":true}');
@@ -60,7 +50,7 @@ describe('RedisDriver job records', () => {
 
   it('sends a job whose payload key is missing to dead with that reason, and goes on', async () => {
     await driver!.enqueue([job('orphan'), job('fine')]);
-    await raw!.del(driver!.keys.payload('q', 'orphan'));
+    await redis.raw().del(driver!.keys.payload('q', 'orphan'));
     const leased = await driver!.fetch('q', { max: 2, leaseMs: 10_000 });
     expect(leased.map((lease) => lease.id)).toEqual(['fine']);
     const dead = await driver!.getJob('q', 'orphan');
@@ -72,7 +62,7 @@ describe('RedisDriver job records', () => {
 describe('RedisDriver enqueue split over several script calls', () => {
   it('names the jobs that went in when a later call of the same enqueue fails', async () => {
     // A damaged index makes the second queue's script call fail while the first one's succeeds.
-    await raw!.set(driver!.keys.stateKey('broken', 'waiting'), 'not a sorted set');
+    await redis.raw().set(driver!.keys.stateKey('broken', 'waiting'), 'not a sorted set');
     const now = Date.now();
     const jobs = [
       ...['ok-1', 'ok-2'].map((id) => ({ ...job(id), queue: 'fine' })),
