@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NewJob } from '../driver/job-record.js';
 import type { EventFeed, ProducerPort } from '../driver/driver-ports.js';
@@ -12,12 +11,15 @@ import { messages } from '../registry/jobs.messages.js';
 import { checkAttempts, checkDuration, checkPriority, failFor } from '../registry/option-validators.js';
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
+import { JobIdSource } from './job-id.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
 /** Turns typed producer calls into validated driver jobs. Nothing reaches the driver unless all items are valid. */
 @Injectable()
 export class EnqueueService {
+  private readonly ids = new JobIdSource();
+
   constructor(
     @Inject(JOBS_PRODUCER_PORT) private readonly driver: ProducerPort,
     @Inject(JOBS_EVENT_FEED) private readonly feed: EventFeed,
@@ -52,7 +54,7 @@ export class EnqueueService {
     checkDuration('delay', options.delay, fail);
     checkPriority(options.priority, fail);
     checkAttempts(options.attempts, fail);
-    const id = options.jobId ?? randomUUID();
+    const id = options.jobId ?? this.ids.next();
     if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail('jobId', 'a string of 1–512 characters', id);
     const runAt = runAtOf(options, now, fail);
     return {
