@@ -12,6 +12,11 @@ interface TimedEntry {
   at: number;
 }
 
+/** A delayed job: by run time, then in the order it was delayed (jobs due at once start FIFO). */
+interface DelayedEntry extends TimedEntry {
+  seq: number;
+}
+
 /**
  * One queue's jobs, a map per state (counts are map sizes) and three indexes:
  * waiting in fetch order, delayed by run time, active by lease expiry.
@@ -27,8 +32,8 @@ export class MemoryQueue {
     (a, b) => b.job.priority - a.job.priority || a.seq - b.seq,
     (entry) => this.holds(entry.job, 'waiting') && entry.job.seq === entry.seq,
   );
-  private readonly delayed = new LazyIndex<TimedEntry>(
-    (a, b) => a.at - b.at,
+  private readonly delayed = new LazyIndex<DelayedEntry>(
+    (a, b) => a.at - b.at || a.seq - b.seq,
     (entry) => this.holds(entry.job, 'delayed') && entry.job.runAt === entry.at,
   );
   private readonly leases = new LazyIndex<TimedEntry>(
@@ -56,7 +61,7 @@ export class MemoryQueue {
       if (!keepPlace) job.seq = ++this.seq;
       this.waiting.push({ job, seq: job.seq });
     } else if (state === 'delayed') {
-      this.delayed.push({ job, at: job.runAt });
+      this.delayed.push({ job, at: job.runAt, seq: ++this.seq });
     }
   }
 

@@ -19,6 +19,27 @@ export function orderingConformance(f: Fixture): void {
       expect((await f.fetch(10)).map((job) => job.id)).toEqual([max, zero, min]);
     });
 
+    it('takes a fetch across priorities in order, FIFO within each, over separate enqueues', async () => {
+      const [a, b, c] = await f.add({ priority: 0 }, { priority: 5 }, { priority: 0 });
+      const [d, e, g] = await f.add({ priority: 5 }, { priority: -1 }, { priority: 0 });
+      expect((await f.fetch(4)).map((job) => job.id)).toEqual([b, d, a, c]);
+      expect((await f.fetch(4)).map((job) => job.id)).toEqual([g, e]);
+    });
+
+    it('puts the released jobs of one batch back in their order, ahead of the rest', async () => {
+      const [a, b, c] = await f.add({}, {}, {});
+      const leased = await f.fetch(2);
+      expect(await f.driver.release(f.queue, leased.map((job) => ({ id: job.id, token: job.token })))).toEqual(['ok', 'ok']);
+      expect((await f.fetch(3)).map((job) => job.id)).toEqual([a, b, c]);
+    });
+
+    it('starts jobs due at the same moment in the order they were enqueued', async () => {
+      const runAt = Date.now() + f.ms(200);
+      const ids = await f.add(...Array.from({ length: 20 }, () => ({ runAt })));
+      await sleep(f.ms(300));
+      expect((await f.fetch(20)).map((job) => job.id)).toEqual(ids);
+    });
+
     it('respects fetch max and leaves the rest waiting', async () => {
       await f.add({}, {}, {}, {}, {});
       expect(await f.fetch(2)).toHaveLength(2);
