@@ -1,58 +1,54 @@
-import type { DriverEvent, JobError, JobRecord, JobState, LeasedJob } from '@nest-jobs/core/driver';
+import type { DriverEvent, JobError, JobEventType } from '@nest-jobs/core/driver';
 
-const STATES = new Set<string>(['waiting', 'delayed', 'active', 'completed', 'dead']);
-
-/** A job hash (HGETALL as a flat list or an object) back into a JobRecord. Only JSON is parsed. */
-export function decodeJob(queue: string, id: string, hash: Record<string, string>): JobRecord {
-  const state = hash.s ?? '';
-  const record: JobRecord = {
-    id,
-    queue,
-    name: hash.n ?? '',
-    payload: hash.p ?? 'null',
-    priority: num(hash.pr),
-    maxAttempts: num(hash.ma, 1),
-    runAt: num(hash.ra),
-    enqueuedAt: num(hash.ea),
-    state: (STATES.has(state) ? state : 'dead') as JobState,
-    attempt: num(hash.a),
-    errors: decodeErrors(hash.e),
-  };
-  if (hash.sf !== undefined) record.scheduledFor = num(hash.sf);
-  if (hash.sa !== undefined) record.startedAt = num(hash.sa);
-  if (hash.fa !== undefined) record.finishedAt = num(hash.fa);
-  if (hash.pg !== undefined) record.progress = hash.pg;
-  if (hash.r !== undefined) record.result = hash.r;
-  return record;
-}
-
-/** Fields fetch.lua returns per leased job, in its HMGET order. */
-const LEASED_FIELDS = ['n', 'p', 'pr', 'ma', 'ra', 'ea', 'sf', 'e', 'pg'] as const;
-
-/** One leased job from fetch.lua's reply: id, token, leaseUntil, attempt, then LEASED_FIELDS. */
-export function decodeLeased(queue: string, reply: unknown[], offset: number): LeasedJob {
-  const values = reply[offset + 4] as Array<string | null>;
-  const hash: Record<string, string> = { s: 'active', a: String(reply[offset + 3]) };
-  LEASED_FIELDS.forEach((field, index) => {
-    const value = values[index];
-    if (value !== null && value !== undefined) hash[field] = value;
-  });
-  const record = decodeJob(queue, reply[offset] as string, hash);
-  return { ...record, token: reply[offset + 1] as string, leaseUntil: Number(reply[offset + 2]) };
-}
-
-export function pairsToObject(pairs: string[]): Record<string, string> {
-  const object: Record<string, string> = {};
-  for (let index = 0; index < pairs.length; index += 2) object[pairs[index]!] = pairs[index + 1]!;
-  return object;
-}
+/** Event type letters of layout 2's stream entries (lua/includes/emit.lua). */
+const EVENT_TYPES: Record<string, JobEventType> = {
+  Q: 'enqueued', A: 'active', P: 'progress', C: 'completed', R: 'retrying', F: 'failed', D: 'dead', S: 'skipped',
+};
 
 /**
- * A stream entry's fields into its DriverEvents: one script run writes one
- * entry holding each event as the group t, id, n, a, at and an optional
- * d, e or r. A group we cannot read is skipped.
+ * A stream entry's fields into its DriverEvents. Layout 2 (emit.lua): 'T' <ms>, then per event
+ * [n <name>] <type letter> <id> [a <attempt>] [x <extra>]. Layout 1 (entries written before
+ * 0.2, still in the stream after an upgrade): groups t, id, n, a, at [, d|e|r]. A group or
+ * event we cannot read is skipped.
  */
 export function decodeEvents(queue: string, fields: string[]): DriverEvent[] {
+  return fields[0] === 'T' ? decodeCompact(queue, fields) : decodeGroups(queue, fields);
+}
+
+function decodeCompact(queue: string, fields: string[]): DriverEvent[] {
+  const events: DriverEvent[] = [];
+  const at = Number(fields[1]);
+  let name = '';
+  let event: DriverEvent | undefined;
+  for (let index = 2; index + 1 < fields.length; index += 2) {
+    const field = fields[index]!;
+    const value = fields[index + 1]!;
+    const type = EVENT_TYPES[field];
+    if (type) {
+      event = { type, queue, name, id: value, attempt: 0, at };
+      events.push(event);
+    } else if (field === 'n') {
+      name = value;
+    } else if (event && field === 'a') {
+      event.attempt = Number(value);
+    } else if (event && field === 'x') {
+      withExtra(event, value);
+    }
+  }
+  return events;
+}
+
+/** Layout 2's one extra value per event, by type. */
+function withExtra(event: DriverEvent, value: string): void {
+  if (event.type === 'completed' || event.type === 'progress') event.data = value;
+  else if (event.type === 'retrying') event.runAt = Number(value);
+  else {
+    const error = decodeError(value);
+    if (error) event.error = error;
+  }
+}
+
+function decodeGroups(queue: string, fields: string[]): DriverEvent[] {
   const events: DriverEvent[] = [];
   let group: Record<string, string> | undefined;
   const close = (): void => {
@@ -86,7 +82,8 @@ function toEvent(queue: string, entry: Record<string, string>): DriverEvent | un
   return event;
 }
 
-function decodeErrors(text: string | undefined): JobError[] {
+/** A job's error list (JSON array) as JobErrors; [] for none or unreadable text. */
+export function decodeErrors(text: string | undefined): JobError[] {
   if (!text) return [];
   try {
     const parsed: unknown = JSON.parse(text);

@@ -1,7 +1,8 @@
 import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core/driver';
 import type { AnyClient } from './connection.js';
-import { jobKeys, type KeyDiagnosis } from './key-diagnosis.js';
+import { waitingLists, type KeyDiagnosis } from './key-diagnosis.js';
 import type { KeySchema } from './keys.js';
+import { checkJobName, recordBody } from './record-codec.js';
 import { unreachable } from './redis-unavailable.error.js';
 import type { ScriptCommands } from './scripts.js';
 
@@ -61,7 +62,7 @@ export class EnqueueSender {
 
   /** A refusal for a key of the wrong type, with the key and queue named (KeyDiagnosis). */
   private explain(chunk: Chunk, error: unknown): Promise<unknown> {
-    return this.diagnosis.explain('enqueue', chunk.queue, error, jobKeys(this.keys, chunk.queue, chunk.jobs.map(({ job }) => job.id)));
+    return this.diagnosis.explain('enqueue', chunk.queue, error, waitingLists(this.keys, chunk.queue, chunk.jobs.map(({ job }) => job.priority)));
   }
 
   private args(chunk: Chunk): Array<string | number> {
@@ -95,7 +96,8 @@ function previewIds(ids: string[]): string {
   return ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, … (${ids.length - 5} more)` : ids.join(', ');
 }
 
-/** A job's values in the order the enqueue scripts read them. */
+/** A job's values in the order the enqueue scripts read them: id, name, priority, runAt, enqueuedAt, record body. */
 export function jobArgs(job: NewJob): Array<string | number> {
-  return [job.id, job.name, job.payload, job.priority, job.maxAttempts, Math.round(job.runAt), Math.round(job.enqueuedAt), job.scheduledFor === undefined ? '' : Math.round(job.scheduledFor)];
+  checkJobName(job.name);
+  return [job.id, job.name, String(job.priority), String(Math.round(job.runAt)), String(Math.round(job.enqueuedAt)), recordBody(job)];
 }

@@ -2,18 +2,18 @@ import type { AnyClient } from './connection.js';
 import type { KeySchema } from './keys.js';
 import { RedisKeyTypeError } from './redis-key-type.error.js';
 
-/** What each queue key holds (TYPE), in KeySchema.queueKeys order; paused (a flag) and token (unused) take any. */
-const QUEUE_KEY_TYPES = ['zset', 'zset', 'zset', 'zset', 'zset', undefined, 'string', undefined, 'stream', 'list'] as const;
-/** The seq counter, which INCRBY needs to hold an integer. */
-const COUNTERS = new Set([6]);
-/** Job keys looked at when a batch is refused: a refused batch names the first bad one among them. */
-const JOB_KEYS_CHECKED = 1_000;
+/** What each queue key holds (TYPE), in KeySchema.queueKeys order; paused (a flag) takes any. */
+const QUEUE_KEY_TYPES = ['hash', 'zset', 'zset', 'zset', 'zset', 'zset', undefined, 'string', 'stream', 'list', 'hash', 'hash', 'hash', 'string'] as const;
+/** The seq counter (INCRBY) and the finish clock, which must hold integers. */
+const COUNTERS = new Set([7, 13]);
+/** Extra keys looked at when a call is refused: it names the first bad one among them. */
+const EXTRA_KEYS_CHECKED = 1_000;
 
-/** A key to look at besides the queue's own: a job hash, a schedule hash. */
+/** A key to look at besides the queue's fixed ones: a waiting list, a schedule hash. */
 export interface ExtraKey {
   key: string;
-  type: 'hash';
-  /** Says what the key is, e.g. `job "42"`. */
+  type: 'hash' | 'list';
+  /** Says what the key is, e.g. `the waiting list of priority 5`. */
   what: string;
 }
 
@@ -29,7 +29,9 @@ export class KeyDiagnosis {
   async explain(operation: string, queue: string, cause: unknown, extra: ExtraKey[] = []): Promise<unknown> {
     const said = cause instanceof Error ? cause.message : String(cause);
     if (!/WRONGTYPE|not an integer|holds no integer/.test(said)) return cause;
-    const culprit = await this.findCulprit(queue, extra.slice(0, JOB_KEYS_CHECKED)).catch(() => undefined);
+    const culprit = await this.withWaitingLists(queue, extra)
+      .then((keys) => this.findCulprit(queue, keys.slice(0, EXTRA_KEYS_CHECKED)))
+      .catch(() => undefined);
     if (!culprit) return cause;
     return new RedisKeyTypeError(
       `RedisDriver.${operation} on queue "${queue}": key "${culprit.key}" (${culprit.what}) holds ${culprit.found} where nest-jobs keeps ${culprit.expected}, `
@@ -39,6 +41,14 @@ export class KeyDiagnosis {
       queue,
       { cause },
     );
+  }
+
+  /** `extra` plus the waiting list of each priority the queue lists as having one. */
+  private async withWaitingLists(queue: string, extra: ExtraKey[]): Promise<ExtraKey[]> {
+    const priorities = await this.client.zrange(this.keys.key(queue, 'v2:priorities'), '0', String(EXTRA_KEYS_CHECKED - 1)).catch((): string[] => []);
+    const listed = waitingLists(this.keys, queue, priorities);
+    const seen = new Set(extra.map(({ key }) => key));
+    return [...extra, ...listed.filter(({ key }) => !seen.has(key))];
   }
 
   private async findCulprit(queue: string, extra: ExtraKey[]): Promise<{ key: string; what: string; found: string; expected: string } | undefined> {
@@ -72,7 +82,9 @@ export class KeyDiagnosis {
   }
 }
 
-/** The job hashes of `ids`, for KeyDiagnosis.explain. */
-export function jobKeys(keys: KeySchema, queue: string, ids: Iterable<string>): ExtraKey[] {
-  return [...new Set(ids)].map((id) => ({ key: keys.job(queue, id), type: 'hash', what: `job "${id}"` }));
+/** The waiting lists of `priorities`, for KeyDiagnosis.explain. */
+export function waitingLists(keys: KeySchema, queue: string, priorities: Iterable<string | number>): ExtraKey[] {
+  return [...new Set([...priorities].map(String))].map((priority) => ({
+    key: keys.waitingPrefix(queue) + priority, type: 'list', what: `the waiting list of priority ${priority}`,
+  }));
 }

@@ -1,27 +1,42 @@
 import { isValidQueueName } from '@nest-jobs/core/driver';
 
+/** The queue keys every script gets as KEYS, in this order (lua/includes/keys.lua names them the same). */
+const QUEUE_KEYS = [
+  'v2:jobs', 'v2:priorities', 'v2:delayed', 'v2:active', 'v2:completed', 'v2:dead',
+  'paused', 'seq', 'events', 'marker', 'v2:results', 'v2:errors', 'v2:progress', 'v2:finished',
+] as const;
+/** One of the fixed keys of a queue. */
+export type QueueKey = (typeof QUEUE_KEYS)[number];
+
 /**
- * The whole key schema. Every key of a queue carries the hash tag
- * `{<prefix>:<queue>}`, so one script touches one Redis Cluster slot; the
- * prefix keeps applications that share a server apart.
+ * The whole key schema (storage layout 2). Every key of a queue carries the
+ * hash tag `{<prefix>:<queue>}`, so one script touches one Redis Cluster slot;
+ * the prefix keeps applications that share a server apart. Per job only a
+ * hash entry and one index entry are stored: no key per job.
  *
- *   {p:q}:job:<id>     HASH  one job (short field names, see codec.ts), all but its payload
- *   {p:q}:pl:<id>      STRING the job's payload JSON: apart, so the hash keeps Redis's compact
- *                      listpack encoding (one value over 64 bytes turns a hash into a hashtable)
- *   {p:q}:waiting      ZSET  "<seq16>:<id>" by -priority (FIFO by member among equals)
- *   {p:q}:delayed      ZSET  by run time
- *   {p:q}:active       ZSET  by lease expiry
- *   {p:q}:completed    ZSET  by finish time
- *   {p:q}:dead         ZSET  by finish time
- *   {p:q}:paused       STRING flag
- *   {p:q}:seq          counter for members; {p:q}:token is no longer written (fencing tokens are
- *                      random per fetch, so they never repeat after Redis lost writes)
- *   {p:q}:events       STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
- *   {p:q}:marker       LIST  one element, for a few s after idle workers were told; fetch clears it
- *   {p:q}:wake         pub/sub CHANNEL (not a key): the scripts publish on it to wake idle
- *                      workers; every process listens to all of them with one PSUBSCRIBE {p:*}:wake
- *   {p:q}:schedule:<n> HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
- *   {p}:queues         SET   names of known queues (admin only, never on the hot path)
+ *   {p:q}:v2:jobs        HASH  id -> the job's record, "<head>|<name>|<payload>" (see lua/includes/record.lua)
+ *   {p:q}:v2:waiting:<n> LIST  ids waiting at priority n, oldest first (enqueue pushes right, fetch pops left)
+ *   {p:q}:v2:priorities  ZSET  the priorities that have a waiting list, by -priority (highest first)
+ *   {p:q}:v2:delayed     ZSET  "<seq16>:<id>" by run time (the sequence keeps FIFO among jobs due in the same ms)
+ *   {p:q}:v2:active      ZSET  id by lease expiry
+ *   {p:q}:v2:completed   ZSET  id by finish order: ms * 1000, made unique and increasing (v2:finished)
+ *   {p:q}:v2:dead        ZSET  id by finish order, the same way
+ *   {p:q}:v2:finished    STRING the last finish-order score given (lua/includes/finish.lua)
+ *   {p:q}:v2:results     HASH  id -> result JSON of a completed job
+ *   {p:q}:v2:errors      HASH  id -> JSON array of a job's failed tries (the last 20)
+ *   {p:q}:v2:progress    HASH  id -> the last progress JSON
+ *   {p:q}:paused         STRING flag
+ *   {p:q}:seq            counter for the delayed index's sequence numbers
+ *   {p:q}:events         STREAM of job events, up to ~50 per entry (one script run), ~10k events kept
+ *   {p:q}:marker         LIST  one element, for a few s after idle workers were told; fetch clears it
+ *   {p:q}:wake           pub/sub CHANNEL (not a key): the scripts publish on it to wake idle
+ *                        workers; every process listens to all of them with one PSUBSCRIBE {p:*}:wake
+ *   {p:q}:schedule:<n>   HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
+ *   {p}:queues           SET   names of known queues (admin only, never on the hot path)
+ *
+ * Layout 1 (before 0.2) kept a hash `{p:q}:job:<id>` and a string `{p:q}:pl:<id>` per job and
+ * zsets `{p:q}:waiting|delayed|active|completed|dead` of "<seq16>:<id>": the driver moves such
+ * jobs into layout 2 the first time it uses a queue (lua/migrate.lua).
  */
 export class KeySchema {
   constructor(readonly prefix: string) {
@@ -30,31 +45,31 @@ export class KeySchema {
     }
   }
 
-  /** The fixed keys of a queue, in the order every Lua script expects them. */
+  /** The fixed keys of a queue, in the order every Lua script expects them (lua/includes/keys.lua). */
   queueKeys(queue: string): string[] {
     const base = this.base(queue);
-    return ['waiting', 'delayed', 'active', 'completed', 'dead', 'paused', 'seq', 'token', 'events', 'marker'].map((key) => `${base}:${key}`);
+    return QUEUE_KEYS.map((key) => `${base}:${key}`);
   }
 
-  /** The leading arguments of every queue script call: the queue keys, then the job key prefix (ARGV[1]). */
+  /** The leading arguments of every queue script call: the queue keys, then the waiting-list prefix (ARGV[1]). */
   scriptArgs(queue: string): string[] {
-    return [...this.queueKeys(queue), this.jobPrefix(queue)];
+    return [...this.queueKeys(queue), this.waitingPrefix(queue)];
   }
 
-  jobPrefix(queue: string): string {
-    return `${this.base(queue)}:job:`;
+  /** `{p:q}:v2:waiting:`: the waiting list of priority n is this plus n. */
+  waitingPrefix(queue: string): string {
+    return `${this.base(queue)}:v2:waiting:`;
   }
 
-  job(queue: string, id: string): string {
-    return this.jobPrefix(queue) + id;
+  /** The key of one of the queue's fixed keys, by its role (see queueKeys). */
+  key(queue: string, role: QueueKey): string {
+    return `${this.base(queue)}:${role}`;
   }
 
-  payload(queue: string, id: string): string {
-    return `${this.base(queue)}:pl:${id}`;
-  }
-
-  stateKey(queue: string, state: string): string {
-    return `${this.base(queue)}:${state}`;
+  /** The keys of layout 1 that lua/migrate.lua reads: its five indexes, then the job hash and payload prefixes. */
+  legacyArgs(queue: string): string[] {
+    const base = this.base(queue);
+    return [...['waiting', 'delayed', 'active', 'completed', 'dead'].map((state) => `${base}:${state}`), `${base}:job:`, `${base}:pl:`];
   }
 
   events(queue: string): string {

@@ -23,9 +23,10 @@ export class QueueReadiness {
       const pipeline = this.client.multi();
       pipeline.time();
       pipeline.exists(this.keys.paused(queue));
-      pipeline.zcard(this.keys.stateKey(queue, 'waiting'));
-      pipeline.zrange(this.keys.stateKey(queue, 'delayed'), '0', '0', 'WITHSCORES');
-      pipeline.zrange(this.keys.stateKey(queue, 'active'), '0', '0', 'WITHSCORES');
+      // A priority listed here has a waiting list: fetch removes a priority once its list is empty.
+      pipeline.zcard(this.keys.key(queue, 'v2:priorities'));
+      pipeline.zrange(this.keys.key(queue, 'v2:delayed'), '0', '0', 'WITHSCORES');
+      pipeline.zrange(this.keys.key(queue, 'v2:active'), '0', '0', 'WITHSCORES');
       pipeline.del(this.keys.marker(queue));
       const [time, paused, waiting, delayed, active] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
         if (error) throw error;

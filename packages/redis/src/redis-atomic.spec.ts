@@ -26,7 +26,7 @@ async function leased(queue: string, leaseMs = 60_000): Promise<LeasedJob> {
 interface Case {
   setup(queue: string): Promise<LeasedJob | undefined>;
   call(queue: string, lease: LeasedJob | undefined): Promise<unknown>;
-  /** Queue keys (KeySchema.stateKey names) the call writes, and 'job' for the job hash it touches. */
+  /** The queue's keys (after `{prefix:queue}:`) the call writes or reads first. */
   keys: string[];
 }
 
@@ -34,47 +34,47 @@ const cases: Record<string, Case> = {
   'enqueue (waiting)': {
     setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
     call: (queue) => driver!.enqueue([job('new', queue)]),
-    keys: ['waiting', 'seq', 'events', 'marker', 'job:new'],
+    keys: ['v2:jobs', 'v2:waiting:0', 'v2:priorities', 'events', 'marker'],
   },
   'enqueue (delayed)': {
     setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
     call: (queue) => driver!.enqueue([job('new', queue, { runAt: Date.now() + 60_000 })]),
-    keys: ['delayed', 'seq', 'events', 'marker'],
+    keys: ['v2:jobs', 'v2:delayed', 'seq', 'events', 'marker'],
   },
   'fetch': {
     setup: async (queue) => { await driver!.enqueue([job('a', queue), job('b', queue)]); return undefined; },
     call: (queue) => driver!.fetch(queue, { max: 1, leaseMs: 60_000 }),
-    keys: ['waiting', 'delayed', 'active', 'events', 'marker'],
+    keys: ['v2:jobs', 'v2:priorities', 'v2:waiting:0', 'v2:delayed', 'v2:active', 'events', 'marker'],
   },
   'fetch (recovering an expired lease)': {
     setup: async (queue) => { await leased(queue, 100); await sleep(150); return undefined; },
     call: (queue) => driver!.fetch(queue, { max: 1, leaseMs: 60_000 }),
-    keys: ['waiting', 'active', 'dead', 'seq', 'events', 'marker'],
+    keys: ['v2:jobs', 'v2:active', 'v2:waiting:0', 'v2:priorities', 'v2:dead', 'v2:errors', 'v2:finished', 'seq', 'events'],
   },
   'complete': {
     setup: (queue) => leased(queue),
     call: (queue, lease) => driver!.complete(queue, [{ id: lease!.id, token: lease!.token, result: '1' }]),
-    keys: ['active', 'completed', 'seq', 'events', 'job:a'],
+    keys: ['v2:jobs', 'v2:active', 'v2:completed', 'v2:results', 'v2:finished', 'events'],
   },
   'fail (retry later)': {
     setup: (queue) => leased(queue),
     call: (queue, lease) => driver!.fail(queue, [{ id: lease!.id, token: lease!.token, error: { message: 'x' }, retryAt: Date.now() + 60_000 }]),
-    keys: ['active', 'delayed', 'waiting', 'dead', 'seq', 'events', 'marker', 'job:a'],
+    keys: ['v2:jobs', 'v2:active', 'v2:delayed', 'v2:dead', 'v2:errors', 'v2:finished', 'seq', 'events', 'marker'],
   },
   'extend': {
     setup: (queue) => leased(queue),
     call: (queue, lease) => driver!.extend(queue, [{ id: lease!.id, token: lease!.token }], 90_000),
-    keys: ['active', 'job:a'],
+    keys: ['v2:jobs', 'v2:active'],
   },
   'release': {
     setup: (queue) => leased(queue),
     call: (queue, lease) => driver!.release(queue, [{ id: lease!.id, token: lease!.token }]),
-    keys: ['active', 'waiting', 'marker', 'job:a'],
+    keys: ['v2:jobs', 'v2:active', 'v2:waiting:0', 'v2:priorities', 'marker'],
   },
   'progress': {
     setup: (queue) => leased(queue),
     call: (queue, lease) => driver!.progress(queue, { id: lease!.id, token: lease!.token }, '50'),
-    keys: ['events', 'job:a'],
+    keys: ['v2:jobs', 'v2:progress', 'events'],
   },
   'retry (dead)': {
     setup: async (queue) => {
@@ -83,12 +83,12 @@ const cases: Record<string, Case> = {
       return undefined;
     },
     call: (queue) => driver!.retry(queue, 'a'),
-    keys: ['dead', 'waiting', 'seq', 'events', 'marker', 'job:a'],
+    keys: ['v2:jobs', 'v2:dead', 'v2:waiting:0', 'v2:priorities', 'events', 'marker'],
   },
   'remove': {
     setup: async (queue) => { await driver!.enqueue([job('a', queue)]); return undefined; },
     call: (queue) => driver!.remove(queue, 'a'),
-    keys: ['waiting', 'job:a'],
+    keys: ['v2:jobs', 'v2:waiting:0', 'v2:results', 'v2:errors', 'v2:progress'],
   },
   'resume': {
     setup: async (queue) => { await driver!.pause(queue); return undefined; },
@@ -98,7 +98,7 @@ const cases: Record<string, Case> = {
   'enqueueTick': {
     setup: async (queue) => { await driver!.enqueue([job('old', queue)]); return undefined; },
     call: (queue) => driver!.enqueueTick({ schedule: 's', tickAt: 1_000, overlap: true, job: job('cron:s:1000', queue) }),
-    keys: ['waiting', 'seq', 'events', 'marker', 'schedule:s'],
+    keys: ['v2:jobs', 'v2:waiting:0', 'v2:priorities', 'events', 'marker', 'schedule:s'],
   },
 };
 
@@ -110,8 +110,10 @@ async function snapshot(queue: string): Promise<Record<string, string>> {
 }
 
 let queueCounter = 0;
+/** Keys holding an integer: a list and a non-number are both wrong. */
+const COUNTERS = new Set(['seq', 'v2:finished']);
 const rows = Object.entries(cases).flatMap(([script, spec]) => spec.keys.flatMap((name) => (
-  name === 'seq' ? [[script, name, 'a list'], [script, name, 'text']] : [[script, name, 'a string']]
+  COUNTERS.has(name) ? [[script, name, 'a list'], [script, name, 'text']] : [[script, name, 'a string']]
 )));
 
 describe('RedisDriver scripts are all or nothing when a key holds the wrong type', () => {
@@ -119,7 +121,7 @@ describe('RedisDriver scripts are all or nothing when a key holds the wrong type
     const queue = `q${++queueCounter}`;
     const spec = cases[script]!;
     const lease = await spec.setup(queue);
-    const key = name.startsWith('job:') ? driver!.keys.job(queue, name.slice(4)) : `{atom:${queue}}:${name}`;
+    const key = `{atom:${queue}}:${name}`;
     await redis.raw().del(key);
     if (value === 'a list') await redis.raw().rpush(key, 'x');
     else await redis.raw().set(key, 'x');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NewJob } from '@nest-jobs/core/driver';
+import { decodeEvents } from './codec.js';
 import { RedisDriver } from './redis.driver.js';
 import { useSpecRedis } from './spec-support/spec-redis.js';
 
@@ -11,7 +12,7 @@ const job = (id: string, now: number): NewJob => ({ id, queue: 'q', name: 'Event
 
 async function eventsKept(prefix: string): Promise<{ events: number; entries: number }> {
   const entries = await redis.raw().xrange(`{${prefix}:q}:events`, '-', '+');
-  const events = entries.reduce((sum, [, fields]) => sum + fields.filter((field, index) => index % 2 === 0 && field === 't').length, 0);
+  const events = entries.reduce((sum, [, fields]) => sum + decodeEvents('q', fields).length, 0);
   return { events, entries: entries.length };
 }
 

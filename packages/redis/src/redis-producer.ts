@@ -2,6 +2,7 @@ import type { EnqueueResult, NewJob, ProducerPort } from '@nest-jobs/core/driver
 import type { DriverContext } from './driver-context.js';
 import { EnqueueCoalescer } from './enqueue-coalescer.js';
 import { enqueueOf, type EnqueueSender } from './enqueue-sender.js';
+import { checkJobName } from './record-codec.js';
 
 /** The producer's side of RedisDriver: concurrent enqueues coalesced into few script calls. */
 export class RedisProducer implements Pick<ProducerPort, 'enqueue'> {
@@ -18,8 +19,12 @@ export class RedisProducer implements Pick<ProducerPort, 'enqueue'> {
   async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
     await this.context.ready();
     if (jobs.length === 0) return [];
+    // Refused here, before coalescing: a bad job must not fail the other callers' jobs it would share a call with.
+    jobs.forEach((job) => checkJobName(job.name));
     const queues = [...new Set(jobs.map((job) => job.queue))];
     await this.remember(queues, () => enqueueOf(jobs, queues));
+    const migrating = queues.map((queue) => this.context.layout.ensure(queue)).filter((pending) => pending !== undefined);
+    if (migrating.length > 0) await Promise.all(migrating);
     return this.coalescer.enqueue(jobs);
   }
 }

@@ -3,8 +3,7 @@ import type { NewJob } from '@nest-jobs/core/driver';
 import { RedisDriver } from './redis.driver.js';
 import { useSpecRedis } from './spec-support/spec-redis.js';
 
-// The payload lives in its own string key so the job hash stays listpack-encoded
-// (about a third of the memory of a hashtable-encoded one).
+// Layout 2 keeps a job as one entry of its queue's jobs hash plus one index entry: no key per job.
 const redis = useSpecRedis();
 let driver: RedisDriver | undefined;
 beforeAll(async () => {
@@ -12,65 +11,117 @@ beforeAll(async () => {
 });
 
 const payload = JSON.stringify({ text: 'x'.repeat(1_000) });
-const job = (id: string): NewJob => ({ id, queue: 'q', name: 'Records.job', payload, priority: 0, maxAttempts: 1, runAt: Date.now(), enqueuedAt: Date.now() });
+const job = (id: string, extra: Partial<NewJob> = {}): NewJob => ({
+  id, queue: 'q', name: 'Records.job', payload, priority: 0, maxAttempts: 1, runAt: Date.now(), enqueuedAt: Date.now(), ...extra,
+});
+const hlen = (queue: string, role: 'v2:jobs' | 'v2:results' | 'v2:errors' | 'v2:progress'): Promise<number> => redis.raw().hlen(driver!.keys.key(queue, role));
 
-describe('RedisDriver job records', () => {
-  it('keeps a big payload out of the job hash, which stays listpack-encoded', async () => {
-    await driver!.enqueue([job('big')]);
-    expect(await redis.raw().object('ENCODING', driver!.keys.job('q', 'big'))).toBe('listpack');
-    expect(await redis.raw().hexists(driver!.keys.job('q', 'big'), 'p')).toBe(0);
-    expect(await redis.raw().get(driver!.keys.payload('q', 'big'))).toBe(payload);
-    expect((await driver!.getJob('q', 'big'))?.payload).toBe(payload);
-    const [leased] = await driver!.fetch('q', { max: 1, leaseMs: 10_000 });
-    expect(leased?.payload).toBe(payload);
-    await driver!.complete('q', [{ id: 'big', token: leased!.token, result: 'null' }]);
-    expect((await driver!.list('q', 'completed', { offset: 0, limit: 10 }))[0]?.payload).toBe(payload);
-  });
-
-  it('deletes the payload with the job: on removal, removeOnComplete and retention', async () => {
-    await driver!.enqueue([job('gone'), job('dropped'), job('trimmed-1'), job('trimmed-2')]);
-    expect(await driver!.remove('q', 'gone')).toBe(true);
-    const leased = await driver!.fetch('q', { max: 3, leaseMs: 10_000 });
-    await driver!.complete('q', leased.map((lease) => ({
-      id: lease.id, token: lease.token, result: 'null', retention: lease.id === 'dropped' ? true as const : { count: 1 },
-    })));
-    const left = await redis.raw().keys('{rec:q}:pl:*');
-    expect(left.sort()).toEqual([driver!.keys.payload('q', 'trimmed-2')]);
-  });
-
-  it('still reads a record written with the payload inside the hash', async () => {
-    const key = driver!.keys.job('q', 'legacy');
-    await redis.raw().hset(key, 'n', 'Records.job', 'p', '{"old":true}', 'pr', '0', 'ma', '1', 'ra', '0', 'ea', '0', 'a', '0', 's', 'waiting', 'm', '0000000000000099:legacy');
-    await redis.raw().zadd(driver!.keys.stateKey('q', 'waiting'), 0, '0000000000000099:legacy');
-    expect((await driver!.getJob('q', 'legacy'))?.payload).toBe('{"old":true}');
-    const [leased] = await driver!.fetch('q', { max: 1, leaseMs: 10_000 });
-    expect(leased?.payload).toBe('{"old":true}');
-    await driver!.complete('q', [{ id: 'legacy', token: leased!.token, result: 'null', retention: true }]);
-  });
-
-  it('sends a job whose payload key is missing to dead with that reason, and goes on', async () => {
-    await driver!.enqueue([job('orphan'), job('fine')]);
-    await redis.raw().del(driver!.keys.payload('q', 'orphan'));
+describe('RedisDriver job records (layout 2)', () => {
+  it('stores a waiting job as a hash entry and a list entry, and reads it back whole', async () => {
+    await driver!.enqueue([job('big', { priority: 3, maxAttempts: 4 }), job('small', { payload: '{"a":"x|y,z"}' })]);
+    const keys = await redis.raw().keys('{rec:q}:*');
+    expect(keys.filter((key) => key.includes(':job:') || key.includes(':pl:'))).toEqual([]);
+    expect(await hlen('q', 'v2:jobs')).toBe(2);
+    expect(await redis.raw().lrange(`${driver!.keys.waitingPrefix('q')}3`, 0, -1)).toEqual(['big']);
+    expect(await driver!.getJob('q', 'big')).toMatchObject({ state: 'waiting', payload, priority: 3, maxAttempts: 4, attempt: 0, errors: [] });
     const leased = await driver!.fetch('q', { max: 2, leaseMs: 10_000 });
+    expect(leased.map((lease) => [lease.id, lease.payload, lease.attempt])).toEqual([['big', payload, 1], ['small', '{"a":"x|y,z"}', 1]]);
+    await driver!.complete('q', leased.map((lease) => ({ id: lease.id, token: lease.token, result: lease.id === 'big' ? '{"ok":1}' : 'null' })));
+    expect(await driver!.getJob('q', 'big')).toMatchObject({ state: 'completed', result: '{"ok":1}', payload, priority: 3 });
+    expect((await driver!.getJob('q', 'small'))?.result).toBe('null');
+    // A null result is not stored: the record says completed.
+    expect(await redis.raw().hkeys(driver!.keys.key('q', 'v2:results'))).toEqual(['big']);
+  });
+
+  it('deletes every entry of a job: on removal, removeOnComplete and retention', async () => {
+    const queue = 'gone';
+    const at = (id: string): NewJob => ({ ...job(id), queue });
+    await driver!.enqueue([at('removed'), at('dropped'), at('trimmed-1'), at('trimmed-2')]);
+    expect(await driver!.remove(queue, 'removed')).toBe(true);
+    const leased = await driver!.fetch(queue, { max: 3, leaseMs: 10_000 });
+    await driver!.progress(queue, { id: leased[2]!.id, token: leased[2]!.token }, '50');
+    await driver!.complete(queue, leased.map((lease) => ({
+      id: lease.id, token: lease.token, result: '"r"', retention: lease.id === 'dropped' ? true as const : { count: 1 },
+    })));
+    expect(await redis.raw().hkeys(driver!.keys.key(queue, 'v2:jobs'))).toEqual(['trimmed-2']);
+    expect(await redis.raw().hkeys(driver!.keys.key(queue, 'v2:results'))).toEqual(['trimmed-2']);
+    expect(await hlen(queue, 'v2:progress')).toBe(1);
+  });
+
+  it('sends a job whose record is unreadable to dead, keeping the text as its payload, and goes on', async () => {
+    const queue = 'damaged';
+    await driver!.enqueue([{ ...job('garbage'), queue }, { ...job('fine'), queue }]);
+    await redis.raw().hset(driver!.keys.key(queue, 'v2:jobs'), 'garbage', 'not a record');
+    const leased = await driver!.fetch(queue, { max: 2, leaseMs: 10_000 });
     expect(leased.map((lease) => lease.id)).toEqual(['fine']);
-    const dead = await driver!.getJob('q', 'orphan');
-    expect(dead?.state).toBe('dead');
-    expect(dead?.errors[0]?.message).toBe('corrupt job record: the payload is missing');
+    const dead = await driver!.getJob(queue, 'garbage');
+    expect(dead).toMatchObject({ state: 'dead', payload: 'not a record' });
+    expect(dead?.errors[0]?.message).toBe('corrupt job record: the job record is unreadable');
+  });
+
+  it('refuses a job name it could not store, before anything is sent', async () => {
+    await expect(driver!.enqueue([job('piped', { name: 'a|b' })])).rejects.toThrow('job name "a|b" cannot be stored');
+    expect(await driver!.getJob('q', 'piped')).toBeNull();
   });
 });
 
-describe('RedisDriver enqueue split over several script calls', () => {
-  it('names the jobs that went in when a later call of the same enqueue fails', async () => {
-    // A damaged index makes the second queue's script call fail while the first one's succeeds.
-    await redis.raw().set(driver!.keys.stateKey('broken', 'waiting'), 'not a sorted set');
-    const now = Date.now();
-    const jobs = [
-      ...['ok-1', 'ok-2'].map((id) => ({ ...job(id), queue: 'fine' })),
-      { ...job('refused'), queue: 'broken', runAt: now, enqueuedAt: now },
-    ];
-    const error = await driver!.enqueue(jobs).then(() => undefined, (reason: unknown) => reason as Error);
-    expect(error?.message).toContain('WRONGTYPE');
-    expect(error?.message).toContain('Of the same call 2 job(s) were enqueued all the same: ok-1, ok-2.');
-    expect((await driver!.getJob('fine', 'ok-1'))?.state).toBe('waiting');
+describe('RedisDriver moves jobs of layout 1 into layout 2', () => {
+  // Layout 1 (before 0.2), written as that version did: a hash and a payload string per job,
+  // five sorted sets of "<seq16>:<id>".
+  async function writeLayout1(prefix: string, queue: string): Promise<void> {
+    const raw = redis.raw();
+    const base = `{${prefix}:${queue}}`;
+    const hash = (id: string, fields: Record<string, string>): Promise<number> => raw.hset(`${base}:job:${id}`, fields);
+    const member = (seq: number, id: string): string => `${String(seq).padStart(16, '0')}:${id}`;
+    const common = { n: 'Old.job', pr: '0', ma: '3', ra: '1700000000000', ea: '1700000000000', a: '0' };
+    await hash('w1', { ...common, s: 'waiting', m: member(1, 'w1') });
+    await hash('w2', { ...common, s: 'waiting', m: member(2, 'w2'), p: '{"inline":true}' });
+    await hash('hi', { ...common, pr: '7', s: 'waiting', m: member(3, 'hi') });
+    await raw.set(`${base}:pl:w1`, '{"n":1}');
+    await raw.set(`${base}:pl:hi`, '{"n":"hi"}');
+    await raw.zadd(`${base}:waiting`, 0, member(1, 'w1'), 0, member(2, 'w2'), -7, member(3, 'hi'));
+    await hash('later', { ...common, ra: '4102444800000', s: 'delayed', m: member(4, 'later'), sf: '1700000000000' });
+    await raw.set(`${base}:pl:later`, '{}');
+    await raw.zadd(`${base}:delayed`, 4102444800000, member(4, 'later'));
+    await hash('done', { ...common, a: '1', s: 'completed', m: member(5, 'done'), r: '{"ok":true}', sa: '1700000000100', fa: '1700000000200' });
+    await raw.set(`${base}:pl:done`, '{}');
+    await raw.zadd(`${base}:completed`, 1700000000200, member(5, 'done'));
+    const errors = JSON.stringify([{ name: 'Error', message: 'boom', attempt: 3, at: 1700000000300 }]);
+    await hash('failed', { ...common, a: '3', s: 'dead', m: member(6, 'failed'), e: errors, pg: '{"pct":90}', fa: '1700000000300' });
+    await raw.set(`${base}:pl:failed`, '{}');
+    await raw.zadd(`${base}:dead`, 1700000000300, member(6, 'failed'));
+    await raw.zadd(`${base}:waiting`, 0, member(7, 'no-hash'));
+  }
+
+  it('keeps each job\'s state, fields, order and history, and leaves no layout-1 key', async () => {
+    await writeLayout1('old', 'q');
+    const upgraded = await redis.openDriver('old');
+    expect(await upgraded.counts('q')).toEqual({ waiting: 3, delayed: 1, active: 0, completed: 1, dead: 1 });
+    expect(await upgraded.getJob('q', 'later')).toMatchObject({ state: 'delayed', runAt: 4102444800000, scheduledFor: 1700000000000, maxAttempts: 3 });
+    expect(await upgraded.getJob('q', 'done')).toMatchObject({ state: 'completed', result: '{"ok":true}', attempt: 1, startedAt: 1700000000100, finishedAt: 1700000000200 });
+    expect(await upgraded.getJob('q', 'failed')).toMatchObject({ state: 'dead', attempt: 3, progress: '{"pct":90}', errors: [{ message: 'boom', attempt: 3 }] });
+    const leased = await upgraded.fetch('q', { max: 10, leaseMs: 10_000 });
+    expect(leased.map((lease) => [lease.id, lease.payload, lease.priority])).toEqual([['hi', '{"n":"hi"}', 7], ['w1', '{"n":1}', 0], ['w2', '{"inline":true}', 0]]);
+    expect(await upgraded.retry('q', 'failed')).toBe(true);
+    const left = (await redis.raw().keys('{old:q}:*')).filter((key) => /^\{old:q\}:(job:|pl:|(waiting|delayed|active|completed|dead)$)/.test(key));
+    expect(left).toEqual([]);
+  });
+
+  it('moves a queue of many jobs in chunks, in order', async () => {
+    const raw = redis.raw();
+    const base = '{bulk:q}';
+    const ids = Array.from({ length: 1_200 }, (_, index) => `j${index}`);
+    const pipeline = raw.pipeline();
+    ids.forEach((id, index) => {
+      const member = `${String(index + 1).padStart(16, '0')}:${id}`;
+      pipeline.hset(`${base}:job:${id}`, { n: 'Old.job', pr: '0', ma: '1', ra: '1', ea: '1', a: '0', s: 'waiting', m: member });
+      pipeline.set(`${base}:pl:${id}`, String(index));
+      pipeline.zadd(`${base}:waiting`, 0, member);
+    });
+    await pipeline.exec();
+    const upgraded = await redis.openDriver('bulk');
+    const leased = await upgraded.fetch('q', { max: 1_000, leaseMs: 10_000 });
+    expect(leased.map((lease) => lease.id)).toEqual(ids.slice(0, 1_000));
+    expect((await upgraded.counts('q')).waiting).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 import type { CompleteItem, FailItem, FetchOptions, LeasedJob, LeaseOutcome, LeaseRef, WorkerPort } from '@nest-jobs/core/driver';
 import { randomBytes } from 'node:crypto';
-import { decodeLeased } from './codec.js';
+import { decodeFetchReply } from './record-codec.js';
 import type { DriverContext } from './driver-context.js';
 import { QueueReadiness } from './queue-readiness.js';
 import { WakeSubscriber } from './wake-subscriber.js';
@@ -38,12 +38,12 @@ export class RedisWorker implements WorkerPort {
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
+    await this.context.layout.ensure(queue);
     // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
     const nonce = randomBytes(12).toString('base64url');
     const signalsBefore = this.waiter.signalCount;
     const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
-    const jobs: LeasedJob[] = [];
-    for (let offset = 0; offset < reply.length; offset += 5) jobs.push(decodeLeased(queue, reply, offset));
+    const jobs = reply.length > 0 ? decodeFetchReply(queue, reply) : [];
     this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined });
     return jobs;
   }
@@ -53,7 +53,7 @@ export class RedisWorker implements WorkerPort {
     await this.context.ready();
     if (items.length === 0) return [];
     const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
-    return outcomes(await runner.run('complete', queue, scripts.njComplete(...keys.scriptArgs(queue), ...args), items));
+    return outcomes(await runner.run('complete', queue, scripts.njComplete(...keys.scriptArgs(queue), ...args)));
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
@@ -66,27 +66,27 @@ export class RedisWorker implements WorkerPort {
       item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
       item.retryAt === undefined ? '' : Math.round(item.retryAt),
     ]);
-    return outcomes(await runner.run('fail', queue, scripts.njFail(...keys.scriptArgs(queue), ...args), items));
+    return outcomes(await runner.run('fail', queue, scripts.njFail(...keys.scriptArgs(queue), ...args)));
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
     if (items.length === 0) return [];
-    return outcomes(await runner.run('extend', queue, scripts.njExtend(...keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token])), items));
+    return outcomes(await runner.run('extend', queue, scripts.njExtend(...keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token]))));
   }
 
   async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
     if (items.length === 0) return [];
-    return outcomes(await runner.run('release', queue, scripts.njRelease(...keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token])), items));
+    return outcomes(await runner.run('release', queue, scripts.njRelease(...keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token]))));
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
     const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    return (await runner.run('progress', queue, scripts.njProgress(...keys.scriptArgs(queue), item.id, item.token, progress), [item])) === 1 ? 'ok' : 'lost';
+    return (await runner.run('progress', queue, scripts.njProgress(...keys.scriptArgs(queue), item.id, item.token, progress))) === 1 ? 'ok' : 'lost';
   }
 
   /**

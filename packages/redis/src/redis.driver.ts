@@ -8,6 +8,7 @@ import { EnqueueSender } from './enqueue-sender.js';
 import { EventReader } from './event-reader.js';
 import { KeyDiagnosis } from './key-diagnosis.js';
 import { KeySchema } from './keys.js';
+import { LayoutMigration } from './layout-migration.js';
 import { QueueRegistry } from './queue-registry.js';
 import { RedisAdmin } from './redis-admin.js';
 import { RedisLifecycle } from './redis-lifecycle.js';
@@ -56,8 +57,10 @@ export class RedisDriver implements QueueDriver {
     const report = (error: unknown): void => logger.warn(`RedisDriver (${target}): ${String(error)}`);
     const diagnosis = new KeyDiagnosis(client, this.keys);
     this.lifecycle = new RedisLifecycle(client, owned, target, logger);
+    const scripts = scriptsOf(client);
+    const runner = new ScriptRunner(diagnosis);
     const context: DriverContext = {
-      client, keys: this.keys, scripts: scriptsOf(client), runner: new ScriptRunner(this.keys, diagnosis), ready: this.lifecycle.ready,
+      client, keys: this.keys, scripts, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, scripts, runner),
     };
     this.worker = new RedisWorker(context, report);
     const notify = (queue: string): void => this.worker.notify(queue);

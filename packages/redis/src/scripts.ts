@@ -6,18 +6,21 @@ import { assembleScript, type LuaReader } from './script-source.js';
 const LUA_DIR = new URL('../src/lua/', import.meta.url);
 
 const SCRIPTS = {
-  njEnqueue: { file: 'enqueue.lua', keys: 10 },
-  njFetch: { file: 'fetch.lua', keys: 10 },
-  njComplete: { file: 'complete.lua', keys: 10 },
-  njFail: { file: 'fail.lua', keys: 10 },
-  njExtend: { file: 'extend.lua', keys: 10 },
-  njRelease: { file: 'release.lua', keys: 10 },
-  njProgress: { file: 'progress.lua', keys: 10 },
-  njRetryDead: { file: 'retry-dead.lua', keys: 10 },
-  njRemove: { file: 'remove.lua', keys: 10 },
-  njRemoveDead: { file: 'remove-dead.lua', keys: 10 },
-  njResume: { file: 'resume.lua', keys: 10 },
-  njEnqueueTick: { file: 'enqueue-tick.lua', keys: 11 },
+  njEnqueue: { file: 'enqueue.lua', keys: 14 },
+  njFetch: { file: 'fetch.lua', keys: 14 },
+  njComplete: { file: 'complete.lua', keys: 14 },
+  njFail: { file: 'fail.lua', keys: 14 },
+  njExtend: { file: 'extend.lua', keys: 14 },
+  njRelease: { file: 'release.lua', keys: 14 },
+  njProgress: { file: 'progress.lua', keys: 14 },
+  njRetryDead: { file: 'retry-dead.lua', keys: 14 },
+  njRemove: { file: 'remove.lua', keys: 14 },
+  njRemoveDead: { file: 'remove-dead.lua', keys: 14 },
+  njResume: { file: 'resume.lua', keys: 14 },
+  njEnqueueTick: { file: 'enqueue-tick.lua', keys: 15 },
+  njMigrate: { file: 'migrate.lua', keys: 19 },
+  njCounts: { file: 'counts.lua', keys: 14 },
+  njListWaiting: { file: 'list-waiting.lua', keys: 14 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

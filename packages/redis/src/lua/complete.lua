@@ -1,42 +1,47 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
--- @include keys, now_ms, int, guard, reserve, member_at, zadd_many, zrem_many, del_many, emit
+-- @include keys, now_ms, int, b36, guard, many, record, finish, emit
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] job prefix, then per job 5 values: id, token, result JSON,
+-- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
 -- Returns one 1 (ok) or 0 (lost) per job.
--- Per job only HMGET and HSET (or DEL) run: index moves, sequence numbers,
--- events and retention trims go in one call each for the whole batch.
+-- One HMGET reads every record; the index moves, record and result writes, events and
+-- retention trims go in one call each for the whole batch.
 local now = now_ms()
--- Text, formatted once: redis.call would format the number per job.
 local now_text = int(now)
-local out = {}
 local TRIM_BOUND = 1000
--- kept: per held job 6 values (jkey, id, result, name, attempt, removed) in one flat array, not a table each.
-local left, kept, done, removed = {}, {}, {}, {}
-local stays, kept_n = 0, 0
+local ids = {}
+for i = 2, #ARGV, 5 do ids[#ids + 1] = ARGV[i] end
+local records = hmget_many(K.jobs, ids)
+local out = {}
+local left, removed, written, results, done, events = {}, {}, {}, {}, {}, {}
 local trims, trim_seen = {}, {}
 local last_age, last_count = nil, nil
--- A lease settles once: a job removed on completion keeps its hash until the batch DEL below, so a
--- second item with the same lease would pass the state/token check (and leave a completed index entry without a hash).
+local finished = ',F' .. b36(now)
+-- A lease settles once: a second item with the same lease in one batch is refused.
 local settled = {}
-
+local k = 0
 for i = 2, #ARGV, 5 do
+  k = k + 1
   local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  local jkey = JOB .. id
-  local state, current, name, attempt, m = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a', 'm'))
-  if state == 'active' and current == token and not settled[id] then
+  local rec = records[k]
+  local state, attempt, tags, name = rec_read(rec)
+  if state == 'a' and not settled[id] and rec_tag(tags, 'T') == token then
     settled[id] = true
-    left[#left + 1] = m
+    left[#left + 1] = id
     -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
-    -- A counter, not #kept: a nil field (a damaged record) must not shift the others.
-    local k = kept_n
-    kept[k + 1], kept[k + 2], kept[k + 3], kept[k + 4], kept[k + 5], kept[k + 6] = jkey, id, result, name, attempt, age == 'remove'
-    kept_n = k + 6
+    local e = #events
+    events[e + 1], events[e + 2], events[e + 3], events[e + 4] = id, name, int(attempt), result
     if age == 'remove' then
-      removed[#removed + 1] = jkey
-      removed[#removed + 1] = PAYLOAD .. id
+      removed[#removed + 1] = id
     else
-      stays = stays + 1
+      local w = #written
+      written[w + 1], written[w + 2] = id, rec_rewrite(rec, tags, 'c', attempt, ',[TQF][^,]*', finished)
+      -- null, what a handler without a return value gives, is not stored: the record says completed.
+      if result ~= 'null' then
+        local r = #results
+        results[r + 1], results[r + 2] = id, result
+      end
+      done[#done + 1] = id
       -- Jobs of a batch mostly share their retention: look it up once per run of equal values.
       if (age ~= '' or count ~= '') and (age ~= last_age or count ~= last_count) then
         last_age, last_count = age, count
@@ -54,42 +59,38 @@ for i = 2, #ARGV, 5 do
 end
 
 if #left == 0 then return out end
--- The job hashes were read above; the other keys written below are checked before the first write.
+-- The jobs hash was read above; the other keys written below are checked before the first write.
 -- (active needs no check: its ZREM is that first write.)
 guard('events')
-if stays > 0 then guard('completed', 'seq') end
+if #written > 0 then guard('completed', 'results', 'finished') end
+if #removed > 0 or #trims > 0 then guard('results', 'errors', 'progress') end
 
 -- Freeing first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
--- write may grow memory (INCRBY, HSET) but lets one that began by freeing run to its end, so a
--- full Redis still drains its backlog.
-zrem_many(K.active, left)
-del_many(removed)
-local seq = stays > 0 and reserve(K.seq, stays) or 0
-for k = 1, kept_n, 6 do
-  local jkey, id, result, name, attempt = kept[k], kept[k + 1], kept[k + 2], kept[k + 3], kept[k + 4]
-  emit('completed', id, name, attempt, now_text, 'd', result)
-  if not kept[k + 5] then
-    -- A fresh member keeps completions of the same millisecond in finish order.
-    -- The stale token stays: only an active job's token is ever honoured.
-    seq = seq + 1
-    local finished = member_at(seq, id)
-    local d = #done
-    done[d + 1], done[d + 2] = now_text, finished
-    redis.call('HSET', jkey, 's', 'completed', 'm', finished, 'r', result, 'fa', now_text)
-  end
+-- write may grow memory but lets one that began by freeing run to its end, so a full Redis
+-- still drains its backlog.
+call_many('ZREM', K.active, left)
+for e = 1, #events, 4 do emit('completed', events[e], events[e + 1], events[e + 2], events[e + 3]) end
+local function forget(gone)
+  call_many('HDEL', K.jobs, gone)
+  call_many('HDEL', K.results, gone)
+  call_many('HDEL', K.errors, gone)
+  call_many('HDEL', K.progress, gone)
 end
-zadd_many(K.completed, done)
+if #removed > 0 then forget(removed) end
+call_many('HSET', K.jobs, written)
+call_many('HSET', K.results, results)
+if #done > 0 then
+  local first = finish_scores(now, #done)
+  local scored = {}
+  for n, id in ipairs(done) do scored[2 * n - 1], scored[2 * n] = string.format('%d', first + n - 1), id end
+  call_many('ZADD', K.completed, scored)
+end
 
--- Oldest completed jobs past a retention limit go, index entry and hash together.
-local function drop(members)
-  if #members == 0 then return end
-  local keys = {}
-  for _, old in ipairs(members) do
-    keys[#keys + 1] = JOB .. string.sub(old, 18)
-    keys[#keys + 1] = PAYLOAD .. string.sub(old, 18)
-  end
-  zrem_many(K.completed, members)
-  del_many(keys)
+-- Oldest completed jobs past a retention limit go, index entry and record together.
+local function drop(gone)
+  if #gone == 0 then return end
+  call_many('ZREM', K.completed, gone)
+  forget(gone)
 end
 for _, spec in ipairs(trims) do
   local age, count = spec[1], spec[2]
@@ -98,7 +99,7 @@ for _, spec in ipairs(trims) do
     if excess > 0 then drop(redis.call('ZRANGE', K.completed, 0, math.min(excess, TRIM_BOUND) - 1)) end
   end
   if age ~= '' then
-    drop(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int(now - tonumber(age)), 'LIMIT', 0, TRIM_BOUND))
+    drop(redis.call('ZRANGEBYSCORE', K.completed, '-inf', '(' .. int((now - tonumber(age)) * 1000), 'LIMIT', 0, TRIM_BOUND))
   end
 end
 return out

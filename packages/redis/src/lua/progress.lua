@@ -1,13 +1,18 @@
 -- Store a leased job's progress and report it.
--- @include keys, now_ms, guard, emit
+-- @include keys, guard, record, emit
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] job prefix, [2] id, [3] token, [4] progress JSON
+-- ARGV: [1] waiting-list prefix, [2] id, [3] token, [4] progress JSON
 -- Returns 1 (ok) or 0 (lost).
 local id = ARGV[2]
-local jkey = JOB .. id
-local state, current, name, attempt = unpack(redis.call('HMGET', jkey, 's', 't', 'n', 'a'))
-if state ~= 'active' or current ~= ARGV[3] then return 0 end
-guard('events')
-redis.call('HSET', jkey, 'pg', ARGV[4])
-emit('progress', id, name, attempt, now_ms(), 'd', ARGV[4])
+local rec = redis.call('HGET', K.jobs, id)
+local state, attempt, tags, name = rec_read(rec)
+if state ~= 'a' or rec_tag(tags, 'T') ~= ARGV[3] then return 0 end
+guard('progress', 'events')
+redis.call('HSET', K.progress, id, ARGV[4])
+-- The flag tells fetch to read the progress hash for this job (a later try sees the last progress).
+local flags = rec_tag(tags, 'X') or ''
+if not string.find(flags, 'g', 1, true) then
+  redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'a', attempt, ',X[^,]*', ',X' .. flags .. 'g'))
+end
+emit('progress', id, name, tostring(attempt), ARGV[4])
 return 1

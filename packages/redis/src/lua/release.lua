@@ -1,33 +1,42 @@
--- Hand leases back (graceful shutdown): waiting again at the job's old place, the try not counted.
--- @include keys, guard, wake
+-- Hand leases back (graceful shutdown): waiting again at the front of its priority, the try not counted.
+-- @include keys, guard, many, record, waiting, wake
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] job prefix, then per job 2 values: id, token
+-- ARGV: [1] waiting-list prefix, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
--- Every job hash is read and the other keys checked before the first write: all or nothing.
+-- Every record is read and the other keys checked before the first write: all or nothing.
+local ids = {}
+for i = 2, #ARGV, 2 do ids[#ids + 1] = ARGV[i] end
+local records = hmget_many(K.jobs, ids)
 local out = {}
-local back = {}
-local settled = {}
+local back, settled, groups = {}, {}, {}
+local k = 0
 for i = 2, #ARGV, 2 do
+  k = k + 1
   local id = ARGV[i]
-  local jkey = JOB .. id
-  local state, current, m, attempt, priority = unpack(redis.call('HMGET', jkey, 's', 't', 'm', 'a', 'pr'))
-  if state == 'active' and current == ARGV[i + 1] and not settled[id] then
+  local state, _, tags = rec_read(records[k])
+  if state == 'a' and not settled[id] and rec_tag(tags, 'T') == ARGV[i + 1] then
     settled[id] = true
-    back[#back + 1] = { jkey, m, attempt, priority }
+    back[#back + 1] = k
+    group_add(groups, rec_priority(tags), id)
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
 end
 if #back == 0 then return out end
-guard('active', 'waiting', 'marker')
-for _, job in ipairs(back) do
-  local jkey, m, attempt, priority = unpack(job)
-  -- Back at its old place: the member it had while waiting still sorts it there.
-  redis.call('ZREM', K.active, m)
-  redis.call('ZADD', K.waiting, -tonumber(priority), m)
-  redis.call('HSET', jkey, 's', 'waiting', 'a', math.max(0, tonumber(attempt) - 1))
-  redis.call('HDEL', jkey, 't', 'lu')
+guard_groups(groups)
+guard('active', 'marker')
+local written, left = {}, {}
+for _, n in ipairs(back) do
+  local rec = records[n]
+  local _, attempt, tags = rec_read(rec)
+  left[#left + 1] = ids[n]
+  local w = #written
+  written[w + 1], written[w + 2] = ids[n], rec_rewrite(rec, tags, 'w', math.max(0, attempt - 1), ',T[^,]*')
 end
+call_many('ZREM', K.active, left)
+call_many('HSET', K.jobs, written)
+-- At the front: it was the oldest waiting job of its priority when it was fetched.
+for _, priority in ipairs(groups) do push_front(priority, groups[priority]) end
 wake()
 return out

@@ -1,9 +1,27 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
--- @include keys, unindex
+-- @include keys, guard, record, waiting
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] job prefix, [2] id
+-- ARGV: [1] waiting-list prefix, [2] id
 -- Returns 1 when a job was removed, else 0.
-local jkey = JOB .. ARGV[2]
-if not unindex(jkey) then return 0 end
-redis.call('DEL', jkey, PAYLOAD .. ARGV[2])
+local id = ARGV[2]
+local rec = redis.call('HGET', K.jobs, id)
+if not rec then return 0 end
+local state, _, tags = rec_read(rec)
+guard('results', 'errors', 'progress')
+if state == 'w' then
+  guard_waiting(rec_priority(tags))
+  remove_waiting(rec_priority(tags), id)
+elseif state == 'l' then
+  redis.call('ZREM', K.delayed, string.format('%016d:%s', tonumber(rec_tag(tags, 'Q')) or 0, id))
+elseif state == 'a' then
+  redis.call('ZREM', K.active, id)
+elseif state == 'c' then
+  redis.call('ZREM', K.completed, id)
+elseif state == 'd' then
+  redis.call('ZREM', K.dead, id)
+end
+redis.call('HDEL', K.jobs, id)
+redis.call('HDEL', K.results, id)
+redis.call('HDEL', K.errors, id)
+redis.call('HDEL', K.progress, id)
 return 1

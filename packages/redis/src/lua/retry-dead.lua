@@ -1,30 +1,42 @@
 -- Move dead jobs back to waiting with fresh tries: one id, or (id '') up to N of them.
--- @include keys, now_ms, int, guard, unindex, to_waiting, emit
+-- @include keys, now_ms, b36, guard, many, record, waiting, emit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] job prefix, [2] id or '', [3] most jobs to move when id is ''
+-- ARGV: [1] waiting-list prefix, [2] id or '', [3] most jobs to move when id is ''
 -- Returns how many jobs moved.
--- Every job hash is read and the other keys checked before the first write: all or nothing.
-local ids = {}
+-- Every record is read and the other keys checked before the first write: all or nothing.
+local ids
 if ARGV[2] ~= '' then
-  ids[1] = ARGV[2]
+  ids = { ARGV[2] }
 else
-  for _, m in ipairs(redis.call('ZRANGE', K.dead, 0, tonumber(ARGV[3]) - 1)) do ids[#ids + 1] = string.sub(m, 18) end
+  ids = redis.call('ZRANGE', K.dead, 0, tonumber(ARGV[3]) - 1)
 end
-local dead = {}
-for _, id in ipairs(ids) do
-  local state, name = unpack(redis.call('HMGET', JOB .. id, 's', 'n'))
-  if state == 'dead' then dead[#dead + 1] = { id, name } end
+if #ids == 0 then return 0 end
+local records = hmget_many(K.jobs, ids)
+local dead, groups = {}, {}
+for n, id in ipairs(ids) do
+  local state, _, tags = rec_read(records[n])
+  if state == 'd' then
+    dead[#dead + 1] = n
+    group_add(groups, rec_priority(tags), id)
+  end
 end
 if #dead == 0 then return 0 end
-guard('dead', 'waiting', 'seq', 'events', 'marker')
+guard_groups(groups)
+guard('dead', 'events', 'marker')
 local now = now_ms()
-for _, job in ipairs(dead) do
-  local id, name = job[1], job[2]
-  local jkey = JOB .. id
-  unindex(jkey)
-  redis.call('HSET', jkey, 'a', 0, 'ra', int(now))
-  redis.call('HDEL', jkey, 'fa')
-  to_waiting(jkey, id)
-  emit('enqueued', id, name, 0, now)
+local run_at = ',R' .. b36(now)
+local moved, written = {}, {}
+for _, n in ipairs(dead) do
+  local id, rec = ids[n], records[n]
+  local _, _, tags, name = rec_read(rec)
+  moved[#moved + 1] = id
+  local w = #written
+  -- Fresh tries from now; the errors of the earlier ones stay.
+  written[w + 1], written[w + 2] = id, rec_rewrite(rec, tags, 'w', 0, ',[TQFSR][^,]*', run_at)
+  emit('enqueued', id, name, '0')
 end
+call_many('ZREM', K.dead, moved)
+call_many('HSET', K.jobs, written)
+push_groups(groups)
+wake()
 return #dead

@@ -1,34 +1,53 @@
--- @include keys
--- Events are buffered and written as one stream entry per script run (see
--- scripts.ts, which flushes after the body of a script that includes this):
--- one XADD per batch instead of one per job. Each event is the group
--- t, id, n, a, at [, extra field, extra value] in the entry. Pass text, not
--- numbers: redis.call would format each number.
+-- @include keys, now_ms, int
+-- Events are buffered and written as one stream entry per script run (see script-source.ts, which
+-- flushes after the body of a script that includes this): one XADD per batch instead of one per job.
+-- An entry is 'T' <ms>, then per event <type letter> <id>, preceded by 'n' <name> when the name differs
+-- from the previous event's, followed by 'a' <attempt> unless it is 0 and 'x' <extra> when there is one
+-- (completed, progress: the data; failed, dead: the error JSON; retrying: the run time). A run of
+-- enqueues of one job name so costs about an id per event. codec.ts decodes it (and the entries of
+-- layout 1, which began with 't').
+local EVENT_TYPE = { enqueued = 'Q', active = 'A', progress = 'P', completed = 'C', retrying = 'R', failed = 'F', dead = 'D', skipped = 'S' }
 local EVENTS = {}
 local EVENT_COUNT = 0
+local EVENT_NAME = nil
+local EVENT_AT = nil
 -- About this many recent events stay in the stream for readers that fall behind.
 local EVENTS_KEEP = 10000
--- Values per entry (about 50 events): amortizes XADD well, and keeps unpack far below its limit.
-local EVENT_FLUSH_AT = 600
+-- Events per entry (at most ~800 values): amortizes XADD well, keeps unpack far below its limit,
+-- and with the cap below keeps the stream near EVENTS_KEEP events.
+local EVENT_FLUSH_AT = 100
 
--- MAXLEN counts entries, and entries hold one to ~50 events: sizing the cap by
+-- MAXLEN counts entries, and entries hold one to 100 events: sizing the cap by
 -- this entry keeps about EVENTS_KEEP events whatever the batch sizes.
 local function flush_events()
   if EVENT_COUNT == 0 then return end
-  local keep = math.max(100, math.ceil(EVENTS_KEEP / EVENT_COUNT))
+  local keep = math.ceil(EVENTS_KEEP / EVENT_COUNT)
   redis.call('XADD', K.events, 'MAXLEN', '~', keep, '*', unpack(EVENTS))
   EVENTS = {}
   EVENT_COUNT = 0
+  EVENT_NAME = nil
 end
 
-local function emit(kind, id, name, attempt, at, extra_field, extra_value)
+-- attempt and extra as text (redis.call would format numbers).
+local function emit(kind, id, name, attempt, extra)
   local n = #EVENTS
-  EVENTS[n + 1], EVENTS[n + 2], EVENTS[n + 3], EVENTS[n + 4] = 't', kind, 'id', id
-  EVENTS[n + 5], EVENTS[n + 6], EVENTS[n + 7], EVENTS[n + 8] = 'n', name, 'a', attempt
-  EVENTS[n + 9], EVENTS[n + 10] = 'at', at
-  if extra_field then
-    EVENTS[n + 11], EVENTS[n + 12] = extra_field, extra_value
+  if n == 0 then
+    EVENT_AT = EVENT_AT or int(now_ms())
+    EVENTS[1], EVENTS[2] = 'T', EVENT_AT
+    n = 2
   end
+  if name ~= EVENT_NAME then
+    EVENTS[n + 1], EVENTS[n + 2] = 'n', name
+    EVENT_NAME = name
+    n = n + 2
+  end
+  EVENTS[n + 1], EVENTS[n + 2] = EVENT_TYPE[kind], id
+  n = n + 2
+  if attempt ~= '0' and attempt ~= '' then
+    EVENTS[n + 1], EVENTS[n + 2] = 'a', attempt
+    n = n + 2
+  end
+  if extra then EVENTS[n + 1], EVENTS[n + 2] = 'x', extra end
   EVENT_COUNT = EVENT_COUNT + 1
-  if n + 12 >= EVENT_FLUSH_AT then flush_events() end
+  if EVENT_COUNT >= EVENT_FLUSH_AT then flush_events() end
 end

@@ -1,16 +1,19 @@
 -- @include keys
 -- Redis keeps a script's writes up to a failing command: a key of the wrong type met half-way would
 -- leave a job half-moved. So before its first write every script reads each queue key it may write,
--- with a read that fails (WRONGTYPE) on a wrong type, unless a read it makes anyway already did.
--- The seq counter must hold an integer for INCRBY. The driver then names the key (key-diagnosis.ts).
-local PROBE = { waiting = 'ZCARD', delayed = 'ZCARD', active = 'ZCARD', completed = 'ZCARD', dead = 'ZCARD', events = 'XLEN', marker = 'LLEN' }
+-- with a read that fails (WRONGTYPE) on a wrong type, unless a read it makes anyway already did
+-- The counters (seq, finished) must hold integers.
+-- (waiting lists: waiting.lua's guard_waiting). The seq counter must hold an integer for INCRBY.
+-- The driver then names the key (key-diagnosis.ts).
+local PROBE = { jobs = 'HLEN', priorities = 'ZCARD', delayed = 'ZCARD', active = 'ZCARD', completed = 'ZCARD', dead = 'ZCARD',
+  events = 'XLEN', marker = 'LLEN', results = 'HLEN', errors = 'HLEN', progress = 'HLEN' }
 local function guard(...)
   -- select, not a table of the arguments: nothing allocated per call.
   for i = 1, select('#', ...) do
     local name = select(i, ...)
-    if name == 'seq' then
-      local value = redis.call('GET', K.seq)
-      if value and not string.match(value, '^%d+$') then error({ err = 'ERR counter ' .. K.seq .. ' holds no integer' }) end
+    if name == 'seq' or name == 'finished' then
+      local value = redis.call('GET', K[name])
+      if value and not string.match(value, '^%d+$') then error({ err = 'ERR counter ' .. K[name] .. ' holds no integer' }) end
     else
       redis.call(PROBE[name], K[name])
     end

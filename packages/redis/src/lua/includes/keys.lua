@@ -1,17 +1,20 @@
--- Every script gets the same KEYS (the queue's fixed keys, one hash tag):
---   KEYS[1] waiting  ZSET member "<seq16>:<id>", score -priority
---   KEYS[2] delayed  ZSET member "<seq16>:<id>", score runAt
---   KEYS[3] active   ZSET member "<seq16>:<id>", score leaseUntil
---   KEYS[4] completed ZSET member "<seq16>:<id>", score finishedAt
---   KEYS[5] dead     ZSET member "<seq16>:<id>", score finishedAt
---   KEYS[6] paused   STRING flag
---   KEYS[7] seq      counter ordering members (FIFO among equal scores)
---   KEYS[8] token    no longer written: fencing tokens are random per fetch (fetch.lua); the slot stays
---   KEYS[9] events   STREAM of job events
---   KEYS[10] marker  LIST of one element, with an expiry: idle workers were told of work not yet fetched (see wake.lua)
--- ARGV[1] is always the job key prefix ("{prefix:queue}:job:"); the rest is per script.
-local K = { waiting = KEYS[1], delayed = KEYS[2], active = KEYS[3], completed = KEYS[4], dead = KEYS[5],
-  paused = KEYS[6], seq = KEYS[7], token = KEYS[8], events = KEYS[9], marker = KEYS[10] }
-local JOB = ARGV[1]
--- "{p:q}:job:" -> "{p:q}:pl:": each job's payload string (see keys.ts).
-local PAYLOAD = string.sub(JOB, 1, -5) .. 'pl:'
+-- Every queue script gets the same KEYS, the queue's fixed keys (one hash tag; keys.ts lists them):
+--   KEYS[1] jobs        HASH id -> record (see record.lua)
+--   KEYS[2] priorities  ZSET the priorities that have a waiting list, score -priority
+--   KEYS[3] delayed     ZSET "<seq16>:<id>" by run time
+--   KEYS[4] active      ZSET id by lease expiry
+--   KEYS[5] completed   ZSET id by finish order (finish.lua)
+--   KEYS[6] dead        ZSET id by finish order
+--   KEYS[7] paused      STRING flag
+--   KEYS[8] seq         counter of the delayed index's sequence numbers
+--   KEYS[9] events      STREAM of job events
+--   KEYS[10] marker     LIST of one element, with an expiry: idle workers were told of work not yet fetched (see wake.lua)
+--   KEYS[11] results    HASH id -> result JSON (a completed job's, unless it is null)
+--   KEYS[12] errors     HASH id -> JSON array of failed tries
+--   KEYS[13] progress   HASH id -> progress JSON
+--   KEYS[14] finished   STRING the last finish-order score (see finish.lua)
+-- ARGV[1] is always the prefix of the waiting lists ("{prefix:queue}:v2:waiting:"): one LIST of ids per
+-- priority, oldest first. The rest of ARGV is per script.
+local K = { jobs = KEYS[1], priorities = KEYS[2], delayed = KEYS[3], active = KEYS[4], completed = KEYS[5], dead = KEYS[6],
+  paused = KEYS[7], seq = KEYS[8], events = KEYS[9], marker = KEYS[10], results = KEYS[11], errors = KEYS[12], progress = KEYS[13], finished = KEYS[14] }
+local WAITING = ARGV[1]

@@ -5,7 +5,8 @@
 -- a fetch must wake again), so does an idle worker's readiness read before it waits (queue-readiness.ts:
 -- a wake-up published before it subscribed is then not the last), and it expires by itself. PTTL, not EXISTS: a marker
 -- left by an older version (no expiry) must not silence the queue. A paused queue wakes nobody: resume does.
-local WAKE_CHANNEL = string.sub(JOB, 1, -5) .. 'wake'
+-- "{p:q}:paused" -> "{p:q}:wake"
+local WAKE_CHANNEL = string.sub(K.paused, 1, -7) .. 'wake'
 local WAKE_QUIET_MS = '2000'
 -- wake() in two steps, for a script that must do its reads before its first write:
 -- wake_due() reads (PTTL, EXISTS; neither fails on a wrong type), wake_send() writes. A script

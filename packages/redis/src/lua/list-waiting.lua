@@ -1,0 +1,18 @@
+-- A page of waiting job ids in the order fetch takes them (highest priority first, oldest first); reads only.
+-- @include keys
+-- KEYS: the queue keys (see includes/keys.lua). ARGV: [1] waiting-list prefix, [2] offset, [3] limit.
+local skip, want = tonumber(ARGV[2]), tonumber(ARGV[3])
+local ids = {}
+for _, priority in ipairs(redis.call('ZRANGE', K.priorities, 0, -1)) do
+  if want <= 0 then break end
+  local key = WAITING .. priority
+  local length = redis.call('LLEN', key)
+  if skip >= length then
+    skip = skip - length
+  else
+    for _, id in ipairs(redis.call('LRANGE', key, skip, skip + want - 1)) do ids[#ids + 1] = id end
+    want = want - (math.min(length, skip + want) - skip)
+    skip = 0
+  end
+end
+return ids
