@@ -70,18 +70,27 @@ function fromParsed(queue: string, id: string, parsed: ParsedRecord, extras: Rec
   return record;
 }
 
-/** fetch.lua's reply: leaseUntil, then per job id, record, errors JSON or null, progress or null. */
-export function decodeFetchReply(queue: string, reply: unknown[]): LeasedJob[] {
+/** What fetch.lua says besides the jobs: when the queue next has work, if it took fewer than asked. */
+export interface FetchReply {
+  jobs: LeasedJob[];
+  /** Ms until the earliest delayed job or lease falls due, null for none; undefined when the fetch was full. */
+  dueIn?: number | null;
+}
+
+/** fetch.lua's reply: leaseUntil, dueIn, then per job id, record, errors JSON or null, progress or null. */
+export function decodeFetchReply(queue: string, reply: unknown[]): FetchReply {
   const leaseUntil = Number(reply[0]);
+  const due = reply[1];
   const jobs: LeasedJob[] = [];
-  for (let offset = 1; offset + 3 < reply.length; offset += 4) {
+  for (let offset = 2; offset + 3 < reply.length; offset += 4) {
     const id = reply[offset] as string;
     // fetch.lua leases only records it could read, and wrote this one itself.
     const parsed = parseRecord(reply[offset + 1] as string)!;
     const record = fromParsed(queue, id, parsed, { errors: reply[offset + 2] as string | null, progress: reply[offset + 3] as string | null });
     jobs.push({ ...record, token: parsed.tags.get('T') ?? '', leaseUntil });
   }
-  return jobs;
+  if (due === '' || due === undefined || due === null) return { jobs };
+  return { jobs, dueIn: Number(due) < 0 ? null : Number(due) };
 }
 
 /**

@@ -43,8 +43,8 @@ export class RedisWorker implements WorkerPort {
     const nonce = randomBytes(12).toString('base64url');
     const signalsBefore = this.waiter.signalCount;
     const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
-    const jobs = reply.length > 0 ? decodeFetchReply(queue, reply) : [];
-    this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined });
+    const { jobs, dueIn } = reply.length > 0 ? decodeFetchReply(queue, reply) : { jobs: [], dueIn: undefined };
+    this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined, dueIn });
     return jobs;
   }
 

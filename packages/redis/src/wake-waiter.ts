@@ -94,9 +94,10 @@ export class WakeWaiter {
    * wake-up), so a wait does not end for work already taken. Leases this
    * fetch took run out at `leasedFor` ms at the latest: a wait wakes then to
    * recover them if their worker died (a renewal only moves the due time on).
-   * A drained queue that was signalled gets its next due time read.
+   * A drained queue that was signalled gets its next due time: from the fetch
+   * itself when it said (`dueIn`, null for none), else by a read.
    */
-  fetched(queue: string, result: { drained: boolean; signalsBefore: number; leasedFor?: number }): void {
+  fetched(queue: string, result: { drained: boolean; signalsBefore: number; leasedFor?: number; dueIn?: number | null }): void {
     const signal = this.pending.get(queue);
     if (signal !== undefined && signal <= result.signalsBefore) this.pending.delete(queue);
     if (result.leasedFor !== undefined) {
@@ -106,7 +107,10 @@ export class WakeWaiter {
         this.scheduleDue();
       }
     }
-    if (result.drained && this.stale.delete(queue)) this.check(queue);
+    if (result.drained && this.stale.delete(queue)) {
+      if (result.dueIn === undefined) this.check(queue);
+      else this.planDue(queue, result.dueIn);
+    }
   }
 
   /** Re-reads every queue once (the subscription was lost for a while). */
@@ -154,13 +158,12 @@ export class WakeWaiter {
     this.checking.set(queue, false);
     this.readiness(queue).then(({ ready, dueIn }) => {
       if (this.closed) return;
-      if (ready || dueIn === 0) {
+      if (ready) {
         this.dueAt.delete(queue);
         this.stale.add(queue);
         this.signal(queue);
-      } else if (dueIn === undefined) this.dueAt.delete(queue);
-      else this.dueAt.set(queue, Date.now() + dueIn);
-      this.scheduleDue();
+        this.scheduleDue();
+      } else this.planDue(queue, dueIn ?? null);
     }, () => {
       // Redis failed to answer: let the worker fetch, whose error it reports and retries; the fetch
       // draining the queue brings this read back.
@@ -171,6 +174,17 @@ export class WakeWaiter {
       this.checking.delete(queue);
       if (again) this.check(queue);
     });
+  }
+
+  /** The queue has nothing to fetch now; something falls due in `dueIn` ms (null: nothing). */
+  private planDue(queue: string, dueIn: number | null): void {
+    if (dueIn === 0) {
+      this.dueAt.delete(queue);
+      this.stale.add(queue);
+      this.signal(queue);
+    } else if (dueIn === null) this.dueAt.delete(queue);
+    else this.dueAt.set(queue, Date.now() + dueIn);
+    this.scheduleDue();
   }
 
   private scheduleDue(): void {

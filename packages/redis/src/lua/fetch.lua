@@ -6,18 +6,31 @@
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
 --       this call. Nothing stored in Redis goes into it, so a token never repeats for a job even when Redis
 --       loses writes (a restart from a snapshot, a lagging replica promoted, FLUSHALL).
--- Returns { leaseUntil, then per job: id, record (as written, with its token), errors JSON or nil, progress or nil }.
+-- Returns { leaseUntil, dueIn, then per job: id, record (as written, with its token), errors JSON or nil, progress or nil }.
+-- dueIn, when this fetch took fewer jobs than asked (the queue is drained, or paused): ms until the
+-- earliest delayed job falls due or lease lapses, -1 for none; '' otherwise. An idle worker plans its
+-- wait from it, with no read of its own (wake-waiter.ts).
 -- Reads before writes, so a failing step leaves nothing half-done.
 local max, lease_ms, bound, nonce = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 if max < 1 then return {} end
 local now = now_ms()
 maintain(now, bound)
 
+-- Reads only: how long an idle worker may sleep.
+local function due_in()
+  local delayed = redis.call('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
+  local active = redis.call('ZRANGE', K.active, 0, 0, 'WITHSCORES')[2]
+  local first = math.min(tonumber(delayed) or math.huge, tonumber(active) or math.huge)
+  if first == math.huge then return -1 end
+  return int(math.max(0, first - now))
+end
+
 -- This fetch looked at the queue: a write after it must wake idle workers again (see wake()).
 -- Cleared on every way out, after the steps that can fail.
 if redis.call('EXISTS', K.paused) == 1 then
+  local due = due_in()
   redis.call('DEL', K.marker)
-  return {}
+  return { '', due }
 end
 
 -- Which lists to take from, highest priority first. LLEN is also each list's type check.
@@ -42,8 +55,9 @@ while true do
   level = level + 1
 end
 if #lists == 0 then
+  local due = due_in()
   redis.call('DEL', K.marker)
-  return {}
+  return { '', due }
 end
 
 -- Read, not popped: the ids leave their lists only once nothing below can fail.
@@ -100,7 +114,7 @@ local lease_until = now + lease_ms
 local lease_text = int(lease_until)
 -- Text, formatted once: redis.call would format each number per job.
 local started = ',S' .. b36(now)
-local out = { lease_text }
+local out = { lease_text, '' }
 local leased, written = {}, {}
 for g, id in ipairs(good) do
   local attempt = good_attempt[g]
@@ -116,6 +130,7 @@ for g, id in ipairs(good) do
 end
 call_many('HSET', K.jobs, written)
 call_many('ZADD', K.active, leased)
+if #good < max then out[2] = due_in() end
 for n, i in ipairs(bad) do quarantine(ids[i], records[i], bad_reason[n], now) end
 redis.call('DEL', K.marker)
 if more then wake() end
