@@ -11,21 +11,19 @@ local function maintain(now, bound)
   local due_recs = #due_ids > 0 and hmget_many(K.jobs, due_ids) or {}
   local lapsed_recs = #expired > 0 and hmget_many(K.jobs, expired) or {}
   local lapsed_errors = #expired > 0 and hmget_many(K.errors, expired) or {}
+  -- The waiting lists both kinds may join, for their type checks.
   local groups = {}
-  for n, id in ipairs(due_ids) do
-    local rec = due_recs[n]
-    if not rec_problem(rec) and string.sub(rec, 1, 1) == 'l' then
-      local _, _, tags = rec_read(rec)
-      group_add(groups, rec_priority(tags), id)
+  local function plan(ids, recs, state)
+    for n, id in ipairs(ids) do
+      local rec = recs[n]
+      if not rec_problem(rec) and string.sub(rec, 1, 1) == state then
+        local _, _, tags = rec_read(rec)
+        group_add(groups, rec_priority(tags), id)
+      end
     end
   end
-  for n, id in ipairs(expired) do
-    local rec = lapsed_recs[n]
-    if not rec_problem(rec) and string.sub(rec, 1, 1) == 'a' then
-      local _, _, tags = rec_read(rec)
-      group_add(groups, rec_priority(tags), id)
-    end
-  end
+  plan(due_ids, due_recs, 'l')
+  plan(expired, lapsed_recs, 'a')
   guard_groups(groups)
   guard('priorities', 'dead', 'errors', 'events', 'seq', 'finished')
 
