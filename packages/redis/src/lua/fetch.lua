@@ -74,17 +74,15 @@ local bad, bad_reason = {}, {}
 local extras = {}
 for n, id in ipairs(ids) do
   local rec = records[n]
-  local reason = rec_problem(rec)
+  local state, attempt, tags, name = rec_read(rec)
+  local reason = rec_check(rec, state, tags, name)
   if reason then
     bad[#bad + 1], bad_reason[#bad_reason + 1] = n, reason
-  else
-    local state, attempt, tags, name = rec_read(rec)
-    -- Another state: an id left behind in the list (the record moved on). Dropped from the list, record untouched.
-    if state == 'w' then
-      local g = #good + 1
-      good[g], good_rec[g], good_tags[g], good_attempt[g], good_name[g] = id, rec, tags, attempt + 1, name
-      if rec_tag(tags, 'X') then extras[#extras + 1] = g end
-    end
+  elseif state == 'w' then
+    -- (Another state: an id left behind in the list, the record moved on. Dropped from the list, record untouched.)
+    local g = #good + 1
+    good[g], good_rec[g], good_tags[g], good_attempt[g], good_name[g] = id, rec, tags, attempt + 1, name
+    if string.find(tags, ',X', 1, true) then extras[#extras + 1] = g end
   end
 end
 -- Errors and progress of jobs that have them (their X flags), read before the first write.
