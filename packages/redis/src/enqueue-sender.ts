@@ -1,4 +1,5 @@
 import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core/driver';
+import { Cluster } from 'ioredis';
 import type { AnyClient } from './connection.js';
 import { waitingLists, type KeyDiagnosis } from './key-diagnosis.js';
 import type { KeySchema } from './keys.js';
@@ -37,10 +38,7 @@ export class EnqueueSender {
       this.onEnqueued(chunk.queue);
       return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
     }
-    const pipeline = this.client.pipeline() as unknown as PipelineWithScripts;
-    for (const chunk of chunks) void pipeline.njEnqueue(...this.args(chunk));
-    const replies = await pipeline.exec().catch((error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), error); });
-    const outcomes = chunks.map((_, chunkIndex) => replies?.[chunkIndex] ?? [new Error('no reply'), null]);
+    const outcomes = await this.sendChunks(jobs, chunks);
     const failed = outcomes.findIndex(([error]) => error);
     if (failed >= 0) {
       const error = unreachable(this.target, enqueueOf(chunks[failed]!.jobs.map(({ job }) => job), [chunks[failed]!.queue]), await this.explain(chunks[failed]!, outcomes[failed]![0]));
@@ -58,6 +56,29 @@ export class EnqueueSender {
       this.onEnqueued(chunk.queue);
     });
     return results;
+  }
+
+  /**
+   * Each chunk's reply or error. One pipeline, one round trip; on Redis Cluster one
+   * pipeline per queue, since a Cluster pipeline may only hold keys of one slot.
+   */
+  private async sendChunks(jobs: NewJob[], chunks: Chunk[]): Promise<Array<[Error | null, unknown]>> {
+    const groups = new Map<string, number[]>();
+    chunks.forEach((chunk, index) => {
+      const group = this.client instanceof Cluster ? chunk.queue : '';
+      groups.set(group, [...(groups.get(group) ?? []), index]);
+    });
+    const outcomes = new Array<[Error | null, unknown]>(chunks.length);
+    const sent = await Promise.allSettled([...groups.values()].map(async (indexes) => {
+      const pipeline = this.client.pipeline() as unknown as PipelineWithScripts;
+      for (const index of indexes) void pipeline.njEnqueue(...this.args(chunks[index]!));
+      const replies = await pipeline.exec();
+      indexes.forEach((index, position) => { outcomes[index] = replies?.[position] ?? [new Error('no reply'), null]; });
+    }));
+    const down = sent.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    // Not one reply (Redis unreachable): nothing is known to have gone in.
+    if (down && sent.every((result) => result.status === 'rejected')) throw unreachable(this.target, enqueueOf(jobs, chunks.map((chunk) => chunk.queue)), down.reason);
+    return chunks.map((_, index) => outcomes[index] ?? [down?.reason instanceof Error ? down.reason : new Error('no reply'), null]);
   }
 
   /** A refusal for a key of the wrong type, with the key and queue named (KeyDiagnosis). */

@@ -52,3 +52,22 @@ describe('an idle worker on Redis Cluster', () => {
     }
   }, 30_000);
 });
+
+describe('one enqueue across queues on Redis Cluster', () => {
+  it('stores the jobs of queues in different slots, in one call', async () => {
+    const driver = new RedisDriver({ connection: { nodes: cluster!.nodes }, prefix: 'spread' });
+    try {
+      await driver.open();
+      const now = Date.now();
+      // Six queues land on at least two of the three masters' slots; 1,200 jobs make several chunks of one queue.
+      const queues = ['s1', 's2', 's3', 's4', 's5', 's6'];
+      const jobs = [...queues.map((queue) => ({ id: `one-${queue}`, queue })), ...Array.from({ length: 1_200 }, (_, index) => ({ id: `bulk-${index}`, queue: 's1' }))]
+        .map(({ id, queue }) => ({ id, queue, name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: now, enqueuedAt: now }));
+      const results = await driver.enqueue(jobs);
+      expect(results.every((result) => result.created)).toBe(true);
+      for (const queue of queues) expect((await driver.counts(queue)).waiting).toBe(queue === 's1' ? 1_201 : 1);
+    } finally {
+      await driver.close();
+    }
+  }, 30_000);
+});

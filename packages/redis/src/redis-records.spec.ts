@@ -125,3 +125,16 @@ describe('RedisDriver moves jobs of layout 1 into layout 2', () => {
     expect((await upgraded.counts('q')).waiting).toBe(200);
   });
 });
+
+describe('RedisDriver enqueue split over several script calls', () => {
+  it('names the jobs that went in when a later call of the same enqueue fails', async () => {
+    // A damaged jobs hash makes the second queue's script call fail while the first one's succeeds.
+    await redis.raw().set(driver!.keys.key('broken', 'v2:jobs'), 'not a hash');
+    const jobs = [...['ok-1', 'ok-2'].map((id) => ({ ...job(id), queue: 'fine' })), { ...job('refused'), queue: 'broken' }];
+    const error = await driver!.enqueue(jobs).then(() => undefined, (reason: unknown) => reason as Error);
+    expect(error?.message).toContain('WRONGTYPE');
+    expect(error?.message).toContain('key "{rec:broken}:v2:jobs"');
+    expect(error?.message).toContain('Of the same call 2 job(s) were enqueued all the same: ok-1, ok-2.');
+    expect((await driver!.getJob('fine', 'ok-1'))?.state).toBe('waiting');
+  });
+});
