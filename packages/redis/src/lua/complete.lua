@@ -24,13 +24,13 @@ for i = 2, #ARGV, 5 do
   k = k + 1
   local id, token, result, age, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local rec = records[k]
-  local state, attempt, tags, name = rec_read(rec)
+  local state, _, tags, name, attempt = rec_read(rec)
   if state == 'a' and not settled[id] and rec_tag(tags, 'T') == token then
     settled[id] = true
     left[#left + 1] = id
     -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
     local e = #events
-    events[e + 1], events[e + 2], events[e + 3], events[e + 4] = id, name, int(attempt), result
+    events[e + 1], events[e + 2], events[e + 3], events[e + 4] = id, name, attempt, result
     if age == 'remove' then
       removed[#removed + 1] = id
     else

@@ -74,14 +74,15 @@ local bad, bad_reason = {}, {}
 local extras = {}
 for n, id in ipairs(ids) do
   local rec = records[n]
-  local state, attempt, tags, name = rec_read(rec)
+  local state, attempt, tags, name, written = rec_read(rec)
   local reason = rec_check(rec, state, tags, name)
   if reason then
     bad[#bad + 1], bad_reason[#bad_reason + 1] = n, reason
   elseif state == 'w' then
     -- (Another state: an id left behind in the list, the record moved on. Dropped from the list, record untouched.)
     local g = #good + 1
-    good[g], good_rec[g], good_tags[g], good_attempt[g], good_name[g] = id, rec, tags, attempt + 1, name
+    -- The try about to start, as text: '1' for a job never tried, no number formatting.
+    good[g], good_rec[g], good_tags[g], good_attempt[g], good_name[g] = id, rec, tags, written == '' and '1' or tostring(attempt + 1), name
     if string.find(tags, ',X', 1, true) then extras[#extras + 1] = g end
   end
 end
@@ -113,20 +114,19 @@ local lease_text = int(lease_until)
 -- Text, formatted once: redis.call would format each number per job.
 local started = ',S' .. b36(now)
 local out = { lease_text, '' }
-local leased, written = {}, {}
+local leased, updates = {}, {}
 for g, id in ipairs(good) do
-  local attempt = good_attempt[g]
+  local attempt_text = good_attempt[g]
   local token = nonce .. '.' .. g
-  local rec = rec_rewrite(good_rec[g], good_tags[g], 'a', attempt, ',[STQF][^,]*', started .. ',T' .. token)
+  local rec = rec_rewrite(good_rec[g], good_tags[g], 'a', attempt_text, ',[STQF][^,]*', started .. ',T' .. token)
   local l = #leased
   leased[l + 1], leased[l + 2] = lease_text, id
-  written[l + 1], written[l + 2] = id, rec
-  local attempt_text = int(attempt)
+  updates[l + 1], updates[l + 2] = id, rec
   emit('active', id, good_name[g], attempt_text)
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4] = id, rec, errors[g] or false, progress[g] or false
 end
-call_many('HSET', K.jobs, written)
+call_many('HSET', K.jobs, updates)
 call_many('ZADD', K.active, leased)
 if #good < max then out[2] = due_in() end
 for n, i in ipairs(bad) do quarantine(ids[i], records[i], bad_reason[n], now) end

@@ -1,11 +1,15 @@
 -- Times in a record are base-36 ms (8 characters instead of 13): every byte of a waiting job counts.
-local B36_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
+-- Digits collected as character codes and made into one string: no string per digit.
+local B36_CODES = '0123456789abcdefghijklmnopqrstuvwxyz'
 local function b36(n)
-  local text = ''
+  local codes, count = {}, 0
   repeat
     local digit = n % 36
-    text = string.sub(B36_DIGITS, digit + 1, digit + 1) .. text
+    count = count + 1
+    codes[count] = string.byte(B36_CODES, digit + 1)
     n = (n - digit) / 36
   until n == 0
-  return text
+  -- Most significant first.
+  for i = 1, math.floor(count / 2) do codes[i], codes[count + 1 - i] = codes[count + 1 - i], codes[i] end
+  return string.char(unpack(codes))
 end

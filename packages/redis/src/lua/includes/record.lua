@@ -9,12 +9,13 @@ local STATE_OF = { w = 'waiting', l = 'delayed', a = 'active', c = 'completed', 
 local TAG = { E = ',E([^,]*)', R = ',R([^,]*)', C = ',C([^,]*)', S = ',S([^,]*)', F = ',F([^,]*)',
   M = ',M([^,]*)', P = ',P([^,]*)', T = ',T([^,]*)', Q = ',Q([^,]*)', X = ',X([^,]*)' }
 
--- state letter, attempt (a number), the tags (text), the name; nothing for text that is no record.
+-- state letter, attempt (a number), the tags (text), the name, and the attempt as written ('' for 0);
+-- nothing for text that is no record.
 local function rec_read(rec)
   if not rec then return nil end
   local state, attempt, tags, name = string.match(rec, '^(%l)(%d*)([^|]*)|([^|]*)|')
   if not state then return nil end
-  return state, tonumber(attempt) or 0, tags, name
+  return state, tonumber(attempt) or 0, tags, name, attempt
 end
 
 local function rec_tag(tags, letter)
@@ -25,11 +26,14 @@ local function rec_priority(tags)
   return rec_tag(tags, 'P') or '0'
 end
 
--- The record in state `state` at `attempt`, without the tags `drop` matches (a pattern such as ',[TQ][^,]*'),
--- with `add` appended to its tags. Name and payload are copied as they are.
+-- The record in state `state` at `attempt` (a number, or the text to write: no formatting on the hot
+-- path), without the tags `drop` matches (a pattern such as ',[TQ][^,]*'), with `add` appended to its
+-- tags. Name and payload are copied as they are.
 local function rec_rewrite(rec, tags, state, attempt, drop, add)
-  local kept = drop and string.gsub(tags, drop, '') or tags
-  return state .. (attempt > 0 and attempt or '') .. kept .. (add or '') .. string.sub(rec, (string.find(rec, '|', 1, true)))
+  if type(attempt) == 'number' then attempt = attempt > 0 and tostring(attempt) or '' end
+  -- gsub allocates its result even when nothing matches: a plain search first.
+  if drop and string.find(tags, drop) then tags = string.gsub(tags, drop, '') end
+  return state .. attempt .. tags .. (add or '') .. string.sub(rec, (string.find(rec, '|', 1, true)))
 end
 
 -- ",X<flags>" with `flag` added to the record's flags, and the pattern that drops the old X tag.
