@@ -69,6 +69,7 @@ export class Model {
   paused = false;
   created = 0;
   private seqCounter = 0;
+  private frontCounter = 0;
   private finishCounter = 0;
 
   nextSeq(): number {
@@ -117,11 +118,21 @@ export class Model {
     this.removed.add(id);
   }
 
-  /** Waiting at the back of its priority (fresh place), or at its old place (`keepPlace`, a release). */
-  toWaiting(job: ModelJob, keepPlace = false): void {
+  /** Waiting at the back of its priority (fresh place), or at place `seq` (a release: see reserveFront). */
+  toWaiting(job: ModelJob, seq = this.nextSeq()): void {
     job.state = 'waiting';
-    if (!keepPlace) job.seq = this.nextSeq();
+    job.seq = seq;
     dropLease(job);
+  }
+
+  /**
+   * `count` places ahead of every waiting job, the first returned first: a
+   * released lease goes to the front of its priority (it runs next), each
+   * release ahead of the ones before, the jobs of one release in their order.
+   */
+  reserveFront(count: number): number {
+    this.frontCounter -= count;
+    return this.frontCounter;
   }
 
   /** Waiting at a place only the driver knows yet (several jobs entered in one call, order not pinned down). */

@@ -164,10 +164,15 @@ async function leaseStep(ctx: FuzzContext, kind: 'extend' | 'release'): Promise<
   const leaseMs = ctx.rng.chance(0.5) ? ctx.rng.int(30, 150) : 60_000;
   if (kind === 'release') {
     const outcomes = await ctx.driver.release(ctx.queue, refs);
+    const released: ModelJob[] = [];
     expectOutcomes(ctx, 'release', refs, outcomes, (job) => {
       job.attempt = Math.max(0, job.attempt - 1);
-      ctx.model.toWaiting(job, true);
+      // Waiting at once (a second ref to the same lease in this call is then lost); its place follows.
+      ctx.model.toWaiting(job, 0);
+      released.push(job);
     });
+    let place = ctx.model.reserveFront(released.length);
+    for (const job of released) job.seq = place++;
     return `release [${refs.map((ref) => `${ref.id}#${ref.token}`).join(' ')}] → ${outcomes.join(',')}`;
   }
   const { value: outcomes, window } = await timed(ctx, () => ctx.driver.extend(ctx.queue, refs, leaseMs));

@@ -72,10 +72,10 @@ export class MemoryLifecycle {
     else this.bury(queue, job, error ?? job.errors.at(-1), now);
   }
 
-  /** Hands a lease back: waiting at its old place, the try not counted. */
-  release(queue: MemoryQueue, job: StoredJob): void {
+  /** Hands a lease back: waiting at the front of its priority (place `frontSeq`), the try not counted. */
+  release(queue: MemoryQueue, job: StoredJob, frontSeq: number): void {
     job.attempt = Math.max(0, job.attempt - 1);
-    queue.place(job, 'waiting', true);
+    queue.place(job, 'waiting', frontSeq);
     this.wakeups.notify(queue.name);
   }
 

@@ -41,6 +41,8 @@ export class MemoryQueue {
     (entry) => this.holds(entry.job, 'active') && entry.job.leaseUntil === entry.at,
   );
   private seq = 0;
+  /** Places ahead of every waiting job, handed out downwards (see reserveFront). */
+  private front = 0;
 
   constructor(readonly name: string) {}
 
@@ -50,19 +52,30 @@ export class MemoryQueue {
 
   /**
    * Moves a job (new or stored) to a state, keeping indexes right. Entering
-   * waiting puts it at the back of its priority unless `keepPlace` (release).
+   * waiting puts it at the back of its priority, or at place `frontSeq`
+   * (from {@link reserveFront}: a released lease).
    */
-  place(job: StoredJob, state: JobState, keepPlace = false): void {
+  place(job: StoredJob, state: JobState, frontSeq?: number): void {
     this.leave(job);
     this.jobs.set(job.id, job);
     job.state = state;
     this.byState[state].set(job.id, job);
     if (state === 'waiting') {
-      if (!keepPlace) job.seq = ++this.seq;
+      job.seq = frontSeq ?? ++this.seq;
       this.waiting.push({ job, seq: job.seq });
     } else if (state === 'delayed') {
       this.delayed.push({ job, at: job.runAt, seq: ++this.seq });
     }
+  }
+
+  /**
+   * `count` places ahead of every waiting job, in order: the first returned is
+   * the first of them. A released lease runs next; each release goes ahead of
+   * the ones before it, and the jobs of one release keep their order.
+   */
+  reserveFront(count: number): number {
+    this.front -= count;
+    return this.front;
   }
 
   /** Gives an active job a lease; a later call (extend) supersedes the earlier one. */

@@ -102,7 +102,9 @@ export class MemoryDriver implements QueueDriver {
   }
 
   release(queueName: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
-    return this.settle(queueName, items, (queue, job) => this.lifecycle.release(queue, job));
+    const first = this.queue(queueName).reserveFront(items.length);
+    let next = first;
+    return this.settle(queueName, items, (queue, job) => this.lifecycle.release(queue, job, next++));
   }
 
   async progress(queueName: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {

@@ -97,7 +97,7 @@ export function leaseConformance(f: Fixture): void {
       expect((await f.fetch())[0]?.attempt).toBe(1);
     });
 
-    it('puts a released job back at its old place, ahead of jobs enqueued after it', async () => {
+    it('puts a released job back at the front of its priority, ahead of jobs enqueued after it', async () => {
       const [first, second] = await f.add({}, {});
       const [leased] = await f.fetch(1);
       expect(leased?.id).toBe(first);

@@ -33,6 +33,14 @@ export function orderingConformance(f: Fixture): void {
       expect((await f.fetch(3)).map((job) => job.id)).toEqual([a, b, c]);
     });
 
+    it('puts a later release ahead of an earlier one (the job released last runs next)', async () => {
+      const [a, b, c] = await f.add({}, {}, {});
+      const [first, second] = await f.fetch(2);
+      await f.driver.release(f.queue, [{ id: first!.id, token: first!.token }]);
+      await f.driver.release(f.queue, [{ id: second!.id, token: second!.token }]);
+      expect((await f.fetch(3)).map((job) => job.id)).toEqual([b, a, c]);
+    });
+
     it('starts jobs due at the same moment in the order they were enqueued', async () => {
       const runAt = Date.now() + f.ms(200);
       const ids = await f.add(...Array.from({ length: 20 }, () => ({ runAt })));
