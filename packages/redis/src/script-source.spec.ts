@@ -45,6 +45,25 @@ describe('Lua script assembly (@include)', () => {
     expect(assembleScript('extend.lua', readLua)).not.toContain('flush_events');
   });
 
+  it('builds @lazy helpers inside lazy(), without repeating what the script includes, and exports their functions', () => {
+    const read = fake({
+      'main.lua': '-- @include a\n-- @lazy cold\nreturn lazy().warm(1)',
+      'includes/a.lua': 'local function a() return 1 end',
+      'includes/cold.lua': '-- @include a, b\nlocal function warm(x) return a() + b() + x end',
+      'includes/b.lua': 'local function b() return 2 end',
+    });
+    const lua = assembleScript('main.lua', read);
+    expect(lua.match(/local function a\(\)/g)).toHaveLength(1);
+    expect(lua.indexOf('local function b()')).toBeGreaterThan(lua.indexOf('local function lazy()'));
+    expect(lua).toContain('lazy_loaded = { b = b, warm = warm }');
+  });
+
+  it('builds an emitting script\'s event buffer before lazy(), so lazy helpers emit into the one it flushes', () => {
+    const lua = assembleScript('fetch.lua', readLua);
+    expect(lua.indexOf('local function emit(')).toBeLessThan(lua.indexOf('local function lazy()'));
+    expect(lua.indexOf('local function maintain(')).toBeGreaterThan(lua.indexOf('local function lazy()'));
+  });
+
   it('fails at load on an unknown helper, naming the script and the missing file', () => {
     const read = fake({ 'main.lua': '-- @include keys, nope\nreturn 1', 'includes/keys.lua': 'local K = {}' });
     expect(() => resolveIncludes('main.lua', read)).toThrow('Lua include "nope" of main.lua is unknown: no src/lua/includes/nope.lua');

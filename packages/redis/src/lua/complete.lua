@@ -62,14 +62,16 @@ if #left == 0 then return out end
 -- The jobs hash was read above; the other keys written below are checked before the first write.
 -- (active needs no check: its ZREM is that first write.)
 guard('events')
-if #written > 0 then guard('completed', 'results', 'finished') end
+local finished_last = #written > 0 and finish_read() or 0
+if #written > 0 then guard('completed') end
+if #results > 0 then guard('results') end
 if #removed > 0 or #trims > 0 then guard('results', 'errors', 'progress') end
 
 -- Freeing first, on purpose: at maxmemory (noeviction) Redis refuses a script whose first
 -- write may grow memory but lets one that began by freeing run to its end, so a full Redis
 -- still drains its backlog.
 call_many('ZREM', K.active, left)
-for e = 1, #events, 4 do emit('completed', events[e], events[e + 1], events[e + 2], events[e + 3]) end
+for e = 1, #events, 4 do emit('C', events[e], events[e + 1], events[e + 2], events[e + 3]) end
 local function forget(gone)
   call_many('HDEL', K.jobs, gone)
   call_many('HDEL', K.results, gone)
@@ -80,7 +82,7 @@ if #removed > 0 then forget(removed) end
 call_many('HSET', K.jobs, written)
 call_many('HSET', K.results, results)
 if #done > 0 then
-  local first = finish_scores(now, #done)
+  local first = finish_give(finished_last, now, #done)
   local scored = {}
   for n, id in ipairs(done) do scored[2 * n - 1], scored[2 * n] = string.format('%d', first + n - 1), id end
   call_many('ZADD', K.completed, scored)

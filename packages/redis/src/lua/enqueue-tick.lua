@@ -20,7 +20,7 @@ end
 if overlap then
   guard('events')
   redis.call('HSET', skey, 'lastTickAt', ARGV[2])
-  emit('skipped', id, name, '0')
+  emit('S', id, name, '0')
   return 'overlap'
 end
 if redis.call('HEXISTS', K.jobs, id) == 1 then
@@ -32,6 +32,6 @@ guard('priorities', 'events', 'marker')
 redis.call('HSET', skey, 'lastTickAt', ARGV[2], 'lastJobId', id)
 redis.call('HSET', K.jobs, id, 'w' .. ARGV[9])
 push_waiting(priority, { id })
-emit('enqueued', id, name, '0')
+emit('Q', id, name, '0')
 wake()
 return 'enqueued'

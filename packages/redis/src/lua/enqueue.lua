@@ -1,5 +1,5 @@
 -- Enqueue jobs of one queue; a job whose id exists is left unchanged.
--- @include keys, now_ms, guard, many, record, waiting, reserve, member_at, emit, wake
+-- @include keys, now_ms, guard, many, state_name, waiting, waiting_groups, reserve, member_at, emit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 6 values: id, name, priority, runAt ms, enqueuedAt ms, and
 --       the record without its state letter and attempt: ",E..[,R..][,M..][,P..][,C..]|<name>|<payload>"
@@ -23,7 +23,7 @@ for i = 2, #ARGV, 6 do
   k = k + 1
   local id = ARGV[i]
   local state = created[id]
-  if not state and existing[k] then state = STATE_OF[string.sub(existing[k], 1, 1)] or 'dead' end
+  if not state and existing[k] then state = state_name(string.sub(existing[k], 1, 1)) end
   local n = #out
   if state then
     out[n + 1], out[n + 2] = 0, state
@@ -62,7 +62,7 @@ for _, i in ipairs(fresh) do
   else
     records[r + 1], records[r + 2] = id, 'w' .. ARGV[i + 5]
   end
-  emit('enqueued', id, ARGV[i + 1], '0')
+  emit('Q', id, ARGV[i + 1], '0')
 end
 call_many('HSET', K.jobs, records)
 push_groups(groups)

@@ -1,5 +1,5 @@
 -- Record failed tries of leased jobs: retry at a time, or dead. A stale token changes nothing.
--- @include keys, now_ms, int, guard, many, record, waiting, failures, emit, wake
+-- @include keys, now_ms, int, guard, many, record, waiting, waiting_groups, flags, failures, emit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 4 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead)
 -- Returns one 1 (ok) or 0 (lost) per job.
@@ -51,7 +51,7 @@ for n, h in ipairs(held) do
     redis.call('HSET', K.errors, id, append_error(lists[n], err))
     err_json = cjson.encode(err)
     flags = flags_of(tags, 'e')
-    emit('failed', id, name, attempt_text, err_json)
+    emit('F', id, name, attempt_text, err_json)
   end
   if retry ~= '' then
     retry_at(id, rec, tags, attempt, now, tonumber(retry), name, flags)

@@ -1,6 +1,7 @@
 -- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
 -- then take the best waiting jobs, count their try and issue fresh fencing tokens.
--- @include keys, now_ms, int, b36, guard, many, record, waiting, failures, maintenance, emit, wake
+-- @include keys, now_ms, int, b36, guard, many, record, record_check, emit, wake
+-- @lazy maintenance, failures
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
@@ -14,7 +15,10 @@
 local max, lease_ms, bound, nonce = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 if max < 1 then return {} end
 local now = now_ms()
-maintain(now, bound)
+-- Delayed jobs due and leases lapsed: rare, so their code is only built when there are some (@lazy).
+local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)
+local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)
+if #due > 0 or #expired > 0 then lazy().maintain(now, due, expired) end
 
 -- Reads only: how long an idle worker may sleep.
 local function due_in()
@@ -122,14 +126,14 @@ for g, id in ipairs(good) do
   local l = #leased
   leased[l + 1], leased[l + 2] = lease_text, id
   updates[l + 1], updates[l + 2] = id, rec
-  emit('active', id, good_name[g], attempt_text)
+  emit('A', id, good_name[g], attempt_text)
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4] = id, rec, errors[g] or false, progress[g] or false
 end
 call_many('HSET', K.jobs, updates)
 call_many('ZADD', K.active, leased)
 if #good < max then out[2] = due_in() end
-for n, i in ipairs(bad) do quarantine(ids[i], records[i], bad_reason[n], now) end
+for n, i in ipairs(bad) do lazy().quarantine(ids[i], records[i], bad_reason[n], now) end
 redis.call('DEL', K.marker)
 if more then wake() end
 return out

@@ -1,6 +1,6 @@
 -- Moves up to N jobs of storage layout 1 (a hash and a payload string per job, five zsets of
 -- "<seq16>:<id>") into layout 2 (keys.ts), keeping each job's state, order and history.
--- @include keys, b36, guard, many, record, waiting
+-- @include keys, b36, guard, many, record, waiting, waiting_groups
 -- KEYS: the queue keys (see includes/keys.lua), then layout 1's indexes: [15] waiting, [16] delayed,
 --       [17] active, [18] completed, [19] dead.
 -- ARGV: [1] waiting-list prefix, [2] layout 1's job hash prefix ("{p:q}:job:"), [3] its payload

@@ -14,5 +14,5 @@ local flags = rec_tag(tags, 'X') or ''
 if not string.find(flags, 'g', 1, true) then
   redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'a', attempt, ',X[^,]*', ',X' .. flags .. 'g'))
 end
-emit('progress', id, name, tostring(attempt), ARGV[4])
+emit('P', id, name, tostring(attempt), ARGV[4])
 return 1

@@ -1,5 +1,5 @@
 -- Hand leases back (graceful shutdown): waiting again at the front of its priority, the try not counted.
--- @include keys, guard, many, record, waiting, wake
+-- @include keys, guard, many, record, waiting, waiting_groups, waiting_edit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.

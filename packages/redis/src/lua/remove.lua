@@ -1,5 +1,5 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
--- @include keys, guard, record, waiting
+-- @include keys, guard, record, waiting, waiting_edit
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] id
 -- Returns 1 when a job was removed, else 0.

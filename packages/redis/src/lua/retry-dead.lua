@@ -1,5 +1,5 @@
 -- Move dead jobs back to waiting with fresh tries: one id, or (id '') up to N of them.
--- @include keys, now_ms, b36, guard, many, record, waiting, emit, wake
+-- @include keys, now_ms, b36, guard, many, record, waiting, waiting_groups, emit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] id or '', [3] most jobs to move when id is ''
 -- Returns how many jobs moved.
@@ -33,7 +33,7 @@ for _, n in ipairs(dead) do
   local w = #written
   -- Fresh tries from now; the errors of the earlier ones stay.
   written[w + 1], written[w + 2] = id, rec_rewrite(rec, tags, 'w', 0, ',[TQFSR][^,]*', run_at)
-  emit('enqueued', id, name, '0')
+  emit('Q', id, name, '0')
 end
 call_many('ZREM', K.dead, moved)
 call_many('HSET', K.jobs, written)

@@ -6,7 +6,6 @@
 -- (completed, progress: the data; failed, dead: the error JSON; retrying: the run time). A run of
 -- enqueues of one job name so costs about an id per event. codec.ts decodes it (and the entries of
 -- layout 1, which began with 't').
-local EVENT_TYPE = { enqueued = 'Q', active = 'A', progress = 'P', completed = 'C', retrying = 'R', failed = 'F', dead = 'D', skipped = 'S' }
 local EVENTS = {}
 local EVENT_COUNT = 0
 local EVENT_NAME = nil
@@ -28,7 +27,8 @@ local function flush_events()
   EVENT_NAME = nil
 end
 
--- attempt and extra as text (redis.call would format numbers).
+-- `kind` is the event's letter: Q enqueued, A active, P progress, C completed, R retrying, F failed,
+-- D dead, S skipped (codec.ts maps them back). attempt and extra as text (redis.call would format numbers).
 local function emit(kind, id, name, attempt, extra)
   local n = #EVENTS
   if n == 0 then
@@ -41,7 +41,7 @@ local function emit(kind, id, name, attempt, extra)
     EVENT_NAME = name
     n = n + 2
   end
-  EVENTS[n + 1], EVENTS[n + 2] = EVENT_TYPE[kind], id
+  EVENTS[n + 1], EVENTS[n + 2] = kind, id
   n = n + 2
   if attempt ~= '0' and attempt ~= '' then
     EVENTS[n + 1], EVENTS[n + 2] = 'a', attempt

@@ -32,21 +32,15 @@ local function quarantine(id, rec, reason, now)
     redis.call('HSET', K.errors, id, '[' .. err_json .. ']')
     redis.call('ZADD', K.dead, string.format('%d', finish_scores(now, 1)), id)
   end
-  emit('dead', id, name, '0', err_json)
+  emit('D', id, name, '0', err_json)
 end
 
--- The X tag for a record being rewritten (which drops its old one): its flags, plus `add` if given.
-local function flags_of(tags, add)
-  if add then return with_flag(tags, add) end
-  local flags = rec_tag(tags, 'X')
-  return flags and (',X' .. flags) or ''
-end
 
 -- A held job out of tries: dead, kept with its errors. Needs guard('jobs', 'dead', 'events', 'finished').
 local function bury(id, rec, tags, attempt, now, name, flags, err_json)
   redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'd', attempt, ',[TQFX][^,]*', ',F' .. b36(now) .. flags))
   redis.call('ZADD', K.dead, string.format('%d', finish_scores(now, 1)), id)
-  emit('dead', id, name, int(attempt), err_json)
+  emit('D', id, name, int(attempt), err_json)
 end
 
 -- A held job to try again at `run_at`: delayed, or at the back of its priority's waiting list.
@@ -61,5 +55,5 @@ local function retry_at(id, rec, tags, attempt, now, run_at, name, flags)
     redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'w', attempt, ',[TQFXR][^,]*', ',R' .. b36(run_at) .. flags))
     push_waiting(rec_priority(tags), { id })
   end
-  emit('retrying', id, name, int(attempt), run_text)
+  emit('R', id, name, int(attempt), run_text)
 end

@@ -1,11 +1,8 @@
--- @include keys, int, b36, guard, many, record, waiting, failures
--- What every fetch does first: promote due delayed jobs to waiting, and recover lapsed leases
--- (their try counts as failed: another try, or dead). At most `bound` of each per call.
+-- @include keys, int, b36, guard, many, record, record_check, waiting, waiting_groups, flags, failures
+-- What a fetch does first when it found some: promote due delayed jobs (members `due`) to waiting,
+-- and recover lapsed leases (ids `expired`; their try counts as failed: another try, or dead).
 -- Reads (and type checks) first, then writes.
-local function maintain(now, bound)
-  local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)
-  local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)
-  if #due == 0 and #expired == 0 then return end
+local function maintain(now, due, expired)
   local due_ids = {}
   for n, m in ipairs(due) do due_ids[n] = string.sub(m, 18) end
   local due_recs = #due_ids > 0 and hmget_many(K.jobs, due_ids) or {}
@@ -62,7 +59,7 @@ local function maintain(now, bound)
       local err = cjson.encode({ name = 'LeaseExpiredError', message = 'lease expired', attempt = attempt, at = now })
       redis.call('HSET', K.errors, id, append_error(lapsed_errors[n], cjson.decode(err)))
       local attempt_text = int(attempt)
-      emit('failed', id, name, attempt_text, err)
+      emit('F', id, name, attempt_text, err)
       local flags = flags_of(tags, 'e')
       if attempt >= tonumber(rec_tag(tags, 'M') or '1') then
         bury(id, rec, tags, attempt, now, name, flags, err)
