@@ -1,5 +1,6 @@
 import type { DriverEvent } from '@nest-jobs/core/driver';
 import { Cluster } from 'ioredis';
+import { ClusterEventFeed } from './cluster-event-feed.js';
 import { decodeEvents } from './codec.js';
 import type { AnyClient } from './connection.js';
 import { duplicateForBlocking } from './connection.js';
@@ -20,22 +21,26 @@ type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 /**
  * Feeds every subscriber with job events from each queue's capped stream,
  * starting at the moment of the first subscription (server clock), in order
- * per queue. Standalone: one blocking XREAD over every known queue (those
- * this process uses, and those in the queue registry, re-read every 5 s).
- * Cluster: an XREAD may not span slots, so one blocking reader per queue,
- * for the queues this process uses. Reading stops a few seconds after the last
- * subscriber left (or at close), so back-to-back subscriptions share one reader.
+ * per queue, for every known queue (those this process uses, and those in
+ * the queue registry, re-read every 5 s). Standalone: one blocking XREAD over
+ * all of them. Cluster: an XREAD may not span slots, so a feed per master
+ * node on two connections (cluster-event-feed.ts), whatever the number of
+ * queues. Reading stops a few seconds after the last subscriber left (or at
+ * close), so back-to-back subscriptions share one reader.
  */
 export class EventReader {
   private readonly listeners = new Set<(event: DriverEvent) => void>();
+  /** Where each queue's reading starts ('' while that is being asked); standalone: then its live cursor. */
   private readonly cursors = new Map<string, string>();
-  private readonly loops = new Map<string, Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private clusterFeed: ClusterEventFeed | undefined;
   private readonly connections = new Set<AnyClient>();
   /** Cursors being read from the server clock: a loop with no cursor yet waits for one of these. */
   private readonly pendingCursors = new Set<Promise<unknown>>();
   private linger: NodeJS.Timeout | undefined;
   private readonly cluster: boolean;
-  private startId: Promise<string> | undefined;
+  /** Server time (ms) of the first subscription; its identity marks one reading session. */
+  private startMs: Promise<number> | undefined;
   private refresh: NodeJS.Timeout | undefined;
   private generation = 0;
   private closed = false;
@@ -53,7 +58,7 @@ export class EventReader {
     this.listeners.add(listener);
     clearTimeout(this.linger);
     this.linger = undefined;
-    if (!this.startId && !this.closed) this.start();
+    if (!this.startMs && !this.closed) this.start();
     return () => {
       if (!this.listeners.delete(listener) || this.listeners.size > 0 || this.closed) return;
       clearTimeout(this.linger);
@@ -63,39 +68,48 @@ export class EventReader {
   }
 
   /** A queue whose events should be read (this process uses it, or the registry lists it). */
-  addQueue(queue: string, local = true): void {
-    if (this.closed || !this.startId || this.cursors.has(queue)) return;
-    if (this.cluster && !local) return;
-    const startId = this.startId;
+  addQueue(queue: string): void {
+    if (this.closed || !this.startMs || this.cursors.has(queue)) return;
+    const startMs = this.startMs;
     // On Cluster, TIME may go to another node over another connection and run after
-    // an event this process writes next: ask the queue's own node, on the connection
-    // the queue's commands use, so the cursor is ordered before them.
-    const cursor = this.cluster ? this.serverTime(this.keys.events(queue)).then(cursorBefore) : startId;
+    // an event this process writes next: the queue's own node is asked too, on the
+    // connection the queue's commands use, and the earlier time is kept, so the cursor
+    // is ordered before them and a queue found after the subscription misses nothing since.
+    const cursorMs = this.cluster
+      ? Promise.all([startMs, this.serverTime(this.keys.events(queue))]).then(([start, now]) => Math.min(start, now))
+      : startMs;
     this.cursors.set(queue, '');
-    const settled = cursor.then((id) => {
-      if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
+    const settled = cursorMs.then(cursorBefore).then((id) => {
+      if (this.startMs !== startMs || this.cursors.get(queue) !== '') return;
+      this.cursors.set(queue, id);
+      this.clusterFeed?.add(queue, id);
     }, this.onError);
     this.pendingCursors.add(settled);
     void settled.finally(() => this.pendingCursors.delete(settled));
-    const loopKey = this.cluster ? queue : '*';
-    if (!this.loops.has(loopKey)) {
-      const generation = this.generation;
-      this.loops.set(loopKey, this.read(generation, this.cluster ? queue : undefined).finally(() => this.loops.delete(loopKey)));
+    if (!this.cluster && !this.loop) {
+      this.loop = this.read(this.generation).finally(() => {
+        this.loop = undefined;
+      });
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.stop();
-    await Promise.allSettled([...this.loops.values()]);
+    await this.loop;
   }
 
   private start(): void {
     this.generation++;
-    this.startId = this.client.time().then(([seconds, micros]) => cursorBefore(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)));
-    this.startId.catch(() => undefined);
+    this.startMs = this.client.time().then(([seconds, micros]) => Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
+    this.startMs.catch(() => undefined);
+    if (this.cluster) {
+      this.clusterFeed = new ClusterEventFeed(this.client as Cluster, this.keys, (queue, fields) => {
+        for (const event of decodeEvents(queue, fields)) this.deliver(event);
+      }, this.onError);
+    }
     const discover = (): void => {
-      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue, false)), this.onError);
+      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue)), this.onError);
     };
     discover();
     this.refresh = setInterval(discover, QUEUE_REFRESH_MS);
@@ -108,19 +122,21 @@ export class EventReader {
     this.generation++;
     clearInterval(this.refresh);
     this.refresh = undefined;
-    this.startId = undefined;
+    this.startMs = undefined;
     this.cursors.clear();
+    this.clusterFeed?.close();
+    this.clusterFeed = undefined;
     for (const connection of this.connections) connection.disconnect();
     this.connections.clear();
   }
 
-  /** One blocking loop: over one queue (cluster) or every queue with a cursor (standalone). */
-  private async read(generation: number, onlyQueue?: string): Promise<void> {
+  /** Standalone: one blocking loop over every queue with a cursor. */
+  private async read(generation: number): Promise<void> {
     const connection = duplicateForBlocking(this.client, BLOCK_MS);
     this.connections.add(connection);
     try {
       while (!this.closed && this.generation === generation) {
-        const queues = (onlyQueue ? [onlyQueue] : [...this.cursors.keys()]).filter((queue) => this.cursors.get(queue));
+        const queues = [...this.cursors.keys()].filter((queue) => this.cursors.get(queue));
         if (queues.length === 0) {
           // No cursor yet: wait for the one being read (not a fixed sleep, which every result() paid), or for a queue.
           await Promise.race([...this.pendingCursors, new Promise((resolve) => setTimeout(resolve, 200))]);

@@ -1,0 +1,124 @@
+import type { Cluster } from 'ioredis';
+import { hashSlot } from './hash-slot.js';
+import type { KeySchema } from './keys.js';
+import { NodeEventFeed, type StreamCursor, type StreamEntries } from './node-event-feed.js';
+
+/** How often every queue is read even without an invalidation, and queues are checked against the slot map. */
+const SAFETY_MS = 5_000;
+
+/**
+ * The event feed on Redis Cluster: each queue's stream is read by the feed of
+ * the master holding its slot (node-event-feed.ts), so the connections are two
+ * per master whatever the number of queues. A queue follows its slot when
+ * the slot map changes (failover, resharding), with its cursor: an entry read
+ * on the old node and again on the new one is delivered once, in order.
+ */
+export class ClusterEventFeed {
+  private readonly cursors = new Map<string, StreamCursor>();
+  private readonly placed = new Map<StreamCursor, NodeEventFeed>();
+  private readonly feeds = new Map<string, NodeEventFeed>();
+  private readonly safety: NodeJS.Timeout;
+  private refreshing = false;
+  private closed = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly keys: KeySchema,
+    private readonly deliver: (queue: string, fields: string[]) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    cluster.on('refresh', this.placeAll);
+    this.safety = setInterval(() => {
+      this.placeAll();
+      this.feeds.forEach((feed) => feed.readAll());
+    }, SAFETY_MS);
+    this.safety.unref();
+  }
+
+  /** Reads `queue`'s events after stream id `after`; a queue already read keeps its cursor. */
+  add(queue: string, after: string): void {
+    if (this.closed || this.cursors.has(queue)) return;
+    const cursor: StreamCursor = { queue, stream: this.keys.events(queue), id: after };
+    this.cursors.set(queue, cursor);
+    this.place(cursor);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.safety);
+    this.cluster.off('refresh', this.placeAll);
+    this.feeds.forEach((feed) => feed.close());
+    this.feeds.clear();
+    this.placed.clear();
+    this.cursors.clear();
+  }
+
+  private readonly placeAll = (): void => {
+    if (this.closed) return;
+    this.cursors.forEach((cursor) => this.place(cursor));
+    for (const [node, feed] of this.feeds) {
+      if (feed.size > 0) continue;
+      feed.close();
+      this.feeds.delete(node);
+    }
+  };
+
+  /** Hands `cursor` to the feed of the master that serves its slot now (none while the slot map is unknown). */
+  private place(cursor: StreamCursor): void {
+    const node = this.cluster.slots[hashSlot(cursor.stream)]?.[0];
+    const feed = node === undefined ? undefined : this.feedOf(node);
+    const current = this.placed.get(cursor);
+    if (feed === current) return;
+    current?.remove(cursor);
+    this.placed.delete(cursor);
+    if (!feed) return;
+    this.placed.set(cursor, feed);
+    feed.add(cursor);
+  }
+
+  private feedOf(node: string): NodeEventFeed | undefined {
+    const existing = this.feeds.get(node);
+    if (existing) return existing;
+    // The cluster's own connection to the node carries its address as ioredis resolved it (natMap) and its options.
+    const template = this.cluster.nodes('master').find((redis) => `${redis.options.host}:${redis.options.port}` === node);
+    if (!template) return undefined;
+    const feed = new NodeEventFeed(template, {
+      onEntries: this.onEntries,
+      onMoved: () => this.refreshSlots(),
+      onError: this.onError,
+    });
+    this.feeds.set(node, feed);
+    return feed;
+  }
+
+  private readonly onEntries = (cursor: StreamCursor, entries: StreamEntries): void => {
+    for (const [id, fields] of entries) {
+      // Only across a move can two nodes' reads of one stream overlap: what was delivered is skipped.
+      if (compareStreamIds(id, cursor.id) <= 0) continue;
+      cursor.id = id;
+      this.deliver(cursor.queue, fields);
+    }
+  };
+
+  /** A node answered MOVED: ask ioredis for the slot map again; its 'refresh' event places the queues anew. */
+  private refreshSlots(): void {
+    if (this.refreshing || this.closed) return;
+    this.refreshing = true;
+    this.cluster.refreshSlotsCache(() => {
+      this.refreshing = false;
+    });
+  }
+}
+
+/** Orders stream ids `<ms>-<seq>` numerically (both parts may exceed 2^53). */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs = '0', aSeq = '0'] = a.split('-');
+  const [bMs = '0', bSeq = '0'] = b.split('-');
+  const byMs = compareDigits(aMs, bMs);
+  return byMs !== 0 ? byMs : compareDigits(aSeq, bSeq);
+}
+
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
