@@ -96,7 +96,7 @@ export class NodeEventFeed {
     this.dirty.delete(cursor);
   }
 
-  /** Reads every queue of the node once (a safety net for an invalidation lost in transit). */
+  /** Reads every queue of the node once. */
   readAll(): void {
     this.cursors.forEach((cursor) => this.dirty.add(cursor));
     this.schedule();
