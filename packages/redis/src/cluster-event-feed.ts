@@ -2,6 +2,7 @@ import type { Cluster } from 'ioredis';
 import { hashSlot } from './hash-slot.js';
 import type { KeySchema } from './keys.js';
 import { NodeEventFeed, type StreamCursor, type StreamEntries } from './node-event-feed.js';
+import { compareStreamIds, cursorBefore } from './stream-ids.js';
 
 /** How often queues are checked against the slot map, besides on ioredis' 'refresh' (a queue not placed yet waits for it). */
 const PLACE_MS = 5_000;
@@ -22,6 +23,10 @@ const READ_ALL_EVERY = 6;
  */
 export class ClusterEventFeed {
   private readonly cursors = new Map<string, StreamCursor>();
+  /** Queues whose start is being asked for. */
+  private readonly starting = new Set<string>();
+  /** Server time of each master, asked once per feed (see add). */
+  private readonly nodeTimes = new Map<string, Promise<number>>();
   private readonly placed = new Map<StreamCursor, NodeEventFeed>();
   private readonly feeds = new Map<string, NodeEventFeed>();
   private readonly safety: NodeJS.Timeout;
@@ -43,12 +48,25 @@ export class ClusterEventFeed {
     this.safety.unref();
   }
 
-  /** Reads `queue`'s events after stream id `after`; a queue already read keeps its cursor. */
-  add(queue: string, after: string): void {
-    if (this.closed || this.cursors.has(queue)) return;
-    const cursor: StreamCursor = { queue, stream: this.keys.events(queue), id: after };
-    this.cursors.set(queue, cursor);
-    this.place(cursor);
+  /**
+   * Reads `queue`'s events from `startMs` (the subscription, server clock) on; a queue
+   * already read keeps its cursor. That clock may be another node's, ahead of the
+   * queue's node: the earlier of it and the queue node's time is kept, read on the
+   * connection the queue's commands use, so the start is before any event this
+   * process writes to the queue afterwards. One TIME per node serves all its queues.
+   */
+  add(queue: string, startMs: Promise<number>): void {
+    if (this.closed || this.cursors.has(queue) || this.starting.has(queue)) return;
+    this.starting.add(queue);
+    const stream = this.keys.events(queue);
+    void Promise.all([startMs, this.nodeTime(stream)]).then(([start, now]) => {
+      if (this.closed) return;
+      const cursor: StreamCursor = { queue, stream, id: cursorBefore(Math.min(start, now)) };
+      this.cursors.set(queue, cursor);
+      this.place(cursor);
+    }, () => {
+      // Reported by nodeTime; the registry's next look (every 5 s) adds the queue again.
+    }).finally(() => this.starting.delete(queue));
   }
 
   close(): void {
@@ -108,6 +126,22 @@ export class ClusterEventFeed {
     }
   };
 
+  private nodeTime(key: string): Promise<number> {
+    const node = this.cluster.slots[hashSlot(key)]?.[0];
+    const known = node === undefined ? undefined : this.nodeTimes.get(node);
+    if (known) return known;
+    const time = this.cluster.eval("return redis.call('TIME')", 1, key).then((reply) => {
+      const [seconds, micros] = reply as [string, string];
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    });
+    if (node !== undefined) this.nodeTimes.set(node, time);
+    time.catch((error: unknown) => {
+      if (node !== undefined) this.nodeTimes.delete(node);
+      if (!this.closed) this.onError(new Error(`the event feed could not read the time of the node serving ${key} (its queues are tried again within 5 s): ${String(error)}`, { cause: error }));
+    });
+    return time;
+  }
+
   /** A node answered MOVED: ask ioredis for the slot map again; its 'refresh' event places the queues anew. */
   private refreshSlots(): void {
     if (this.refreshing || this.closed) return;
@@ -116,17 +150,4 @@ export class ClusterEventFeed {
       this.refreshing = false;
     });
   }
-}
-
-/** Orders stream ids `<ms>-<seq>` numerically (both parts may exceed 2^53). */
-export function compareStreamIds(a: string, b: string): number {
-  const [aMs = '0', aSeq = '0'] = a.split('-');
-  const [bMs = '0', bSeq = '0'] = b.split('-');
-  const byMs = compareDigits(aMs, bMs);
-  return byMs !== 0 ? byMs : compareDigits(aSeq, bSeq);
-}
-
-function compareDigits(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }

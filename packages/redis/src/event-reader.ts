@@ -5,6 +5,7 @@ import { decodeEvents } from './codec.js';
 import type { AnyClient } from './connection.js';
 import { duplicateForBlocking } from './connection.js';
 import type { KeySchema } from './keys.js';
+import { cursorBefore } from './stream-ids.js';
 
 const BLOCK_MS = 1_000;
 const BATCH = 500;
@@ -24,23 +25,23 @@ type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
  * per queue, for every known queue (those this process uses, and those in
  * the queue registry, re-read every 5 s). Standalone: one blocking XREAD over
  * all of them. Cluster: an XREAD may not span slots, so a feed per master
- * node on two connections (cluster-event-feed.ts), whatever the number of
- * queues. Reading stops a few seconds after the last subscriber left (or at
- * close), so back-to-back subscriptions share one reader.
+ * node on two connections, whatever the number of queues (cluster-event-feed.ts).
+ * Reading stops a few seconds after the last subscriber left (or at close),
+ * so back-to-back subscriptions share one reader.
  */
 export class EventReader {
   private readonly listeners = new Set<(event: DriverEvent) => void>();
-  /** Where each queue's reading starts ('' while that is being asked); standalone: then its live cursor. */
   private readonly cursors = new Map<string, string>();
-  private loop: Promise<void> | undefined;
-  private clusterFeed: ClusterEventFeed | undefined;
+  private readonly loops = new Map<string, Promise<void>>();
   private readonly connections = new Set<AnyClient>();
+  private clusterFeed: ClusterEventFeed | undefined;
   /** Cursors being read from the server clock: a loop with no cursor yet waits for one of these. */
   private readonly pendingCursors = new Set<Promise<unknown>>();
   private linger: NodeJS.Timeout | undefined;
   private readonly cluster: boolean;
-  /** Server time (ms) of the first subscription; its identity marks one reading session. */
+  /** Server time (ms) of the first subscription: it starts the Cluster feed's cursors. */
   private startMs: Promise<number> | undefined;
+  private startId: Promise<string> | undefined;
   private refresh: NodeJS.Timeout | undefined;
   private generation = 0;
   private closed = false;
@@ -58,7 +59,7 @@ export class EventReader {
     this.listeners.add(listener);
     clearTimeout(this.linger);
     this.linger = undefined;
-    if (!this.startMs && !this.closed) this.start();
+    if (!this.startId && !this.closed) this.start();
     return () => {
       if (!this.listeners.delete(listener) || this.listeners.size > 0 || this.closed) return;
       clearTimeout(this.linger);
@@ -69,40 +70,33 @@ export class EventReader {
 
   /** A queue whose events should be read (this process uses it, or the registry lists it). */
   addQueue(queue: string): void {
-    if (this.closed || !this.startMs || this.cursors.has(queue)) return;
-    const startMs = this.startMs;
-    // On Cluster, TIME may go to another node over another connection and run after
-    // an event this process writes next: the queue's own node is asked too, on the
-    // connection the queue's commands use, and the earlier time is kept, so the cursor
-    // is ordered before them and a queue found after the subscription misses nothing since.
-    const cursorMs = this.cluster
-      ? Promise.all([startMs, this.serverTime(this.keys.events(queue))]).then(([start, now]) => Math.min(start, now))
-      : startMs;
+    if (this.closed || !this.startId || !this.startMs) return;
+    if (this.clusterFeed) return this.clusterFeed.add(queue, this.startMs);
+    if (this.cursors.has(queue)) return;
+    const startId = this.startId;
     this.cursors.set(queue, '');
-    const settled = cursorMs.then(cursorBefore).then((id) => {
-      if (this.startMs !== startMs || this.cursors.get(queue) !== '') return;
-      this.cursors.set(queue, id);
-      this.clusterFeed?.add(queue, id);
+    const settled = startId.then((id) => {
+      if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
     }, this.onError);
     this.pendingCursors.add(settled);
     void settled.finally(() => this.pendingCursors.delete(settled));
-    if (!this.cluster && !this.loop) {
-      this.loop = this.read(this.generation).finally(() => {
-        this.loop = undefined;
-      });
+    if (!this.loops.has('*')) {
+      const generation = this.generation;
+      this.loops.set('*', this.read(generation).finally(() => this.loops.delete('*')));
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.stop();
-    await this.loop;
+    await Promise.allSettled([...this.loops.values()]);
   }
 
   private start(): void {
     this.generation++;
     this.startMs = this.client.time().then(([seconds, micros]) => Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
-    this.startMs.catch(() => undefined);
+    this.startId = this.startMs.then(cursorBefore);
+    this.startId.catch(() => undefined);
     if (this.cluster) {
       this.clusterFeed = new ClusterEventFeed(this.client as Cluster, this.keys, (queue, fields) => {
         for (const event of decodeEvents(queue, fields)) this.deliver(event);
@@ -122,6 +116,7 @@ export class EventReader {
     this.generation++;
     clearInterval(this.refresh);
     this.refresh = undefined;
+    this.startId = undefined;
     this.startMs = undefined;
     this.cursors.clear();
     this.clusterFeed?.close();
@@ -166,12 +161,6 @@ export class EventReader {
     }
   }
 
-  /** Server time (ms) of the node holding `key`. */
-  private async serverTime(key: string): Promise<number> {
-    const [seconds, micros] = (await this.client.eval("return redis.call('TIME')", 1, key)) as [string, string];
-    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  }
-
   private deliver(event: DriverEvent): void {
     for (const listener of [...this.listeners]) {
       try {
@@ -181,9 +170,4 @@ export class EventReader {
       }
     }
   }
-}
-
-/** XREAD is exclusive: start just before this millisecond, or an event written in it (id <ms>-0) is skipped. */
-function cursorBefore(ms: number): string {
-  return `${ms - 1}-18446744073709551615`;
 }
