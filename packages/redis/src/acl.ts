@@ -13,6 +13,11 @@ export const REDIS_ACL_COMMANDS = {
   scriptBodies: ['set', 'hget', 'hgetall', 'hmget', 'hset', 'hdel', 'hexists', 'hlen', 'del', 'exists', 'get', 'incrby', 'llen', 'lpush', 'rpush', 'lrange', 'ltrim', 'lrem', 'pexpire', 'pttl', 'publish', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem'],
   /** The event feed (XREAD on a queue's stream). */
   blockingReads: ['xread'],
+  /**
+   * The event feed on Redis Cluster: CLIENT TRACKING tells it which streams changed, on
+   * the channel `__redis__:invalidate` (see node-event-feed.ts). Without them it polls.
+   */
+  eventTracking: ['client|id', 'client|tracking', 'subscribe'],
   /** Idle workers: one PSUBSCRIBE to every queue's wake-up channel (`{prefix:*}:wake`). */
   pubsub: ['psubscribe', 'punsubscribe'],
   /** Admin API, readiness checks, the queue registry, and naming the key when a script refused a wrong-typed one. */
@@ -27,12 +32,13 @@ export const REDIS_ACL_COMMANDS = {
 
 /**
  * The least-privilege Redis ACL for a RedisDriver with `prefix`: its keys
- * only, its wake-up channels only, and only the commands in REDIS_ACL_COMMANDS.
+ * only, its wake-up channels and the tracking channel only, and only the
+ * commands in REDIS_ACL_COMMANDS.
  * Use as `ACL SETUSER <user> on ><password> ${redisAclRules(prefix).join(' ')}`.
  * Note that prefix `app` also covers the keys of prefix `app:staging`.
  */
 export function redisAclRules(prefix = 'nj'): string[] {
   const keys = new KeySchema(prefix); // validates the prefix: none of its characters is a glob pattern character
   const commands = [...new Set(Object.values(REDIS_ACL_COMMANDS).flat())];
-  return ['resetkeys', `~{${keys.prefix}:*`, `~${keys.queues()}`, 'resetchannels', `&${keys.wakePattern()}`, '-@all', ...commands.map((command) => `+${command}`)];
+  return ['resetkeys', `~{${keys.prefix}:*`, `~${keys.queues()}`, 'resetchannels', `&${keys.wakePattern()}`, '&__redis__:invalidate', '-@all', ...commands.map((command) => `+${command}`)];
 }

@@ -111,6 +111,25 @@ export function duplicateForSubscribing(client: Redis): Redis {
   return duplicate;
 }
 
+/**
+ * A connection of the Cluster event feed to one master node (node-event-feed.ts),
+ * made from the cluster's own connection to it (same address, TLS, credentials).
+ * It reconnects by itself while the node is away, where the cluster's node
+ * connections wait for a MOVED instead. No offline queue: the feed reads only
+ * once the connection is ready and tracking is on again. `invalidations`: the
+ * connection that receives CLIENT TRACKING invalidations, on RESP2, where they
+ * arrive as pub/sub messages (ioredis drops RESP3 invalidation pushes), and
+ * without auto-resubscribe (its client id must be read before it subscribes).
+ */
+export function duplicateForNode(node: Redis, invalidations: boolean): Redis {
+  const duplicate = node.duplicate({
+    enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000, retryStrategy, lazyConnect: false, disconnectTimeout: 0, readOnly: false,
+    ...(invalidations ? { protocol: 2 as const, autoResubscribe: false } : {}),
+  });
+  duplicate.on('error', () => undefined);
+  return duplicate;
+}
+
 /** Where the driver connects, for messages: never the password. */
 export function describeTarget(options: RedisConnectionOptions): string {
   if (options.url) {

@@ -1,9 +1,11 @@
 import type { DriverEvent } from '@nest-jobs/core/driver';
 import { Cluster } from 'ioredis';
+import { ClusterEventFeed } from './cluster-event-feed.js';
 import { decodeEvents } from './codec.js';
 import type { AnyClient } from './connection.js';
 import { duplicateForBlocking } from './connection.js';
 import type { KeySchema } from './keys.js';
+import { cursorBefore } from './stream-ids.js';
 
 const BLOCK_MS = 1_000;
 const BATCH = 500;
@@ -20,21 +22,25 @@ type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 /**
  * Feeds every subscriber with job events from each queue's capped stream,
  * starting at the moment of the first subscription (server clock), in order
- * per queue. Standalone: one blocking XREAD over every known queue (those
- * this process uses, and those in the queue registry, re-read every 5 s).
- * Cluster: an XREAD may not span slots, so one blocking reader per queue,
- * for the queues this process uses. Reading stops a few seconds after the last
- * subscriber left (or at close), so back-to-back subscriptions share one reader.
+ * per queue, for every known queue (those this process uses, and those in
+ * the queue registry, re-read every 5 s). Standalone: one blocking XREAD over
+ * all of them. Cluster: an XREAD may not span slots, so a feed per master
+ * node on two connections, whatever the number of queues (cluster-event-feed.ts).
+ * Reading stops a few seconds after the last subscriber left (or at close),
+ * so back-to-back subscriptions share one reader.
  */
 export class EventReader {
   private readonly listeners = new Set<(event: DriverEvent) => void>();
   private readonly cursors = new Map<string, string>();
   private readonly loops = new Map<string, Promise<void>>();
   private readonly connections = new Set<AnyClient>();
+  private clusterFeed: ClusterEventFeed | undefined;
   /** Cursors being read from the server clock: a loop with no cursor yet waits for one of these. */
   private readonly pendingCursors = new Set<Promise<unknown>>();
   private linger: NodeJS.Timeout | undefined;
   private readonly cluster: boolean;
+  /** Server time (ms) of the first subscription: it starts the Cluster feed's cursors. */
+  private startMs: Promise<number> | undefined;
   private startId: Promise<string> | undefined;
   private refresh: NodeJS.Timeout | undefined;
   private generation = 0;
@@ -63,24 +69,20 @@ export class EventReader {
   }
 
   /** A queue whose events should be read (this process uses it, or the registry lists it). */
-  addQueue(queue: string, local = true): void {
-    if (this.closed || !this.startId || this.cursors.has(queue)) return;
-    if (this.cluster && !local) return;
+  addQueue(queue: string): void {
+    if (this.closed || !this.startId || !this.startMs) return;
+    if (this.clusterFeed) return this.clusterFeed.add(queue, this.startMs);
+    if (this.cursors.has(queue)) return;
     const startId = this.startId;
-    // On Cluster, TIME may go to another node over another connection and run after
-    // an event this process writes next: ask the queue's own node, on the connection
-    // the queue's commands use, so the cursor is ordered before them.
-    const cursor = this.cluster ? this.serverTime(this.keys.events(queue)).then(cursorBefore) : startId;
     this.cursors.set(queue, '');
-    const settled = cursor.then((id) => {
+    const settled = startId.then((id) => {
       if (this.startId === startId && this.cursors.get(queue) === '') this.cursors.set(queue, id);
     }, this.onError);
     this.pendingCursors.add(settled);
     void settled.finally(() => this.pendingCursors.delete(settled));
-    const loopKey = this.cluster ? queue : '*';
-    if (!this.loops.has(loopKey)) {
+    if (!this.loops.has('*')) {
       const generation = this.generation;
-      this.loops.set(loopKey, this.read(generation, this.cluster ? queue : undefined).finally(() => this.loops.delete(loopKey)));
+      this.loops.set('*', this.read(generation).finally(() => this.loops.delete('*')));
     }
   }
 
@@ -92,10 +94,16 @@ export class EventReader {
 
   private start(): void {
     this.generation++;
-    this.startId = this.client.time().then(([seconds, micros]) => cursorBefore(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)));
+    this.startMs = this.client.time().then(([seconds, micros]) => Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
+    this.startId = this.startMs.then(cursorBefore);
     this.startId.catch(() => undefined);
+    if (this.cluster) {
+      this.clusterFeed = new ClusterEventFeed(this.client as Cluster, this.keys, (queue, fields) => {
+        for (const event of decodeEvents(queue, fields)) this.deliver(event);
+      }, this.onError);
+    }
     const discover = (): void => {
-      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue, false)), this.onError);
+      this.knownQueues().then((queues) => queues.forEach((queue) => this.addQueue(queue)), this.onError);
     };
     discover();
     this.refresh = setInterval(discover, QUEUE_REFRESH_MS);
@@ -109,18 +117,21 @@ export class EventReader {
     clearInterval(this.refresh);
     this.refresh = undefined;
     this.startId = undefined;
+    this.startMs = undefined;
     this.cursors.clear();
+    this.clusterFeed?.close();
+    this.clusterFeed = undefined;
     for (const connection of this.connections) connection.disconnect();
     this.connections.clear();
   }
 
-  /** One blocking loop: over one queue (cluster) or every queue with a cursor (standalone). */
-  private async read(generation: number, onlyQueue?: string): Promise<void> {
+  /** Standalone: one blocking loop over every queue with a cursor. */
+  private async read(generation: number): Promise<void> {
     const connection = duplicateForBlocking(this.client, BLOCK_MS);
     this.connections.add(connection);
     try {
       while (!this.closed && this.generation === generation) {
-        const queues = (onlyQueue ? [onlyQueue] : [...this.cursors.keys()]).filter((queue) => this.cursors.get(queue));
+        const queues = [...this.cursors.keys()].filter((queue) => this.cursors.get(queue));
         if (queues.length === 0) {
           // No cursor yet: wait for the one being read (not a fixed sleep, which every result() paid), or for a queue.
           await Promise.race([...this.pendingCursors, new Promise((resolve) => setTimeout(resolve, 200))]);
@@ -150,12 +161,6 @@ export class EventReader {
     }
   }
 
-  /** Server time (ms) of the node holding `key`. */
-  private async serverTime(key: string): Promise<number> {
-    const [seconds, micros] = (await this.client.eval("return redis.call('TIME')", 1, key)) as [string, string];
-    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  }
-
   private deliver(event: DriverEvent): void {
     for (const listener of [...this.listeners]) {
       try {
@@ -165,9 +170,4 @@ export class EventReader {
       }
     }
   }
-}
-
-/** XREAD is exclusive: start just before this millisecond, or an event written in it (id <ms>-0) is skipped. */
-function cursorBefore(ms: number): string {
-  return `${ms - 1}-18446744073709551615`;
 }
