@@ -1,9 +1,10 @@
-import type { EnqueueResult, JobState, NewJob } from '@nest-jobs/core/driver';
+import type { EnqueueResult, NewJob } from '@nest-jobs/core/driver';
 import { Cluster } from 'ioredis';
 import type { AnyClient } from './connection.js';
 import { waitingLists, type KeyDiagnosis } from './key-diagnosis.js';
 import type { KeySchema } from './keys.js';
-import { checkJobName, recordBody } from './record-codec.js';
+import { enqueueScript } from './lua/producer.scripts.js';
+import { scriptArgv } from './queue-script.js';
 import { unreachable } from './redis-unavailable.error.js';
 import type { ScriptCommands } from './scripts.js';
 
@@ -33,10 +34,10 @@ export class EnqueueSender {
     const chunks = chunkByQueue(jobs, ENQUEUE_CHUNK);
     if (chunks.length === 1) {
       const chunk = chunks[0]!;
-      const flat = (await this.scripts.njEnqueue(...this.args(chunk))
-        .catch(async (error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), await this.explain(chunk, error)); })) as Array<number | JobState>;
+      const raw = await this.scripts.njEnqueue(...this.args(chunk))
+        .catch(async (error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), await this.explain(chunk, error)); });
       this.onEnqueued(chunk.queue);
-      return jobs.map((job, index) => ({ id: job.id, created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
+      return enqueueScript.reply(raw, jobs, chunk.queue).map((outcome, index) => ({ id: jobs[index]!.id, ...outcome }));
     }
     const outcomes = await this.sendChunks(jobs, chunks);
     const failed = outcomes.findIndex(([error]) => error);
@@ -49,9 +50,9 @@ export class EnqueueSender {
     }
     const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
     chunks.forEach((chunk, chunkIndex) => {
-      const flat = outcomes[chunkIndex]![1] as Array<number | JobState>;
+      const replies = enqueueScript.reply(outcomes[chunkIndex]![1], chunk.jobs.map(({ job }) => job), chunk.queue);
       chunk.jobs.forEach(({ job, index }, position) => {
-        results[index] = { id: job.id, created: flat[2 * position] === 1, state: flat[2 * position + 1] as JobState };
+        results[index] = { id: job.id, ...replies[position]! };
       });
       this.onEnqueued(chunk.queue);
     });
@@ -87,7 +88,7 @@ export class EnqueueSender {
   }
 
   private args(chunk: Chunk): Array<string | number> {
-    return [...this.keys.scriptArgs(chunk.queue), ...chunk.jobs.flatMap(({ job }) => jobArgs(job))];
+    return scriptArgv(enqueueScript, this.keys, chunk.queue, chunk.jobs.map(({ job }) => job));
   }
 }
 
@@ -117,8 +118,3 @@ function previewIds(ids: string[]): string {
   return ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, … (${ids.length - 5} more)` : ids.join(', ');
 }
 
-/** A job's values in the order the enqueue scripts read them: id, name, priority, runAt, enqueuedAt, record body. */
-export function jobArgs(job: NewJob): Array<string | number> {
-  checkJobName(job.name);
-  return [job.id, job.name, String(job.priority), String(Math.round(job.runAt)), String(Math.round(job.enqueuedAt)), recordBody(job)];
-}

@@ -51,11 +51,6 @@ export class KeySchema {
     return QUEUE_KEYS.map((key) => `${base}:${key}`);
   }
 
-  /** The leading arguments of every queue script call: the queue keys, then the waiting-list prefix (ARGV[1]). */
-  scriptArgs(queue: string): string[] {
-    return [...this.queueKeys(queue), this.waitingPrefix(queue)];
-  }
-
   /** `{p:q}:v2:waiting:`: the waiting list of priority n is this plus n. */
   waitingPrefix(queue: string): string {
     return `${this.base(queue)}:v2:waiting:`;

@@ -1,6 +1,6 @@
-import type { KeySchema } from './keys.js';
-import type { ScriptCommands } from './scripts.js';
 import type { ScriptRunner } from './driver-context.js';
+import type { KeySchema } from './keys.js';
+import { migrateScript } from './lua/producer.scripts.js';
 
 /** Jobs moved per migrate.lua call: each call is atomic and blocks Redis for a few ms at most. */
 const MIGRATE_CHUNK = 500;
@@ -18,7 +18,6 @@ export class LayoutMigration {
 
   constructor(
     private readonly keys: KeySchema,
-    private readonly scripts: ScriptCommands,
     private readonly runner: ScriptRunner,
   ) {}
 
@@ -43,10 +42,7 @@ export class LayoutMigration {
   }
 
   private async migrate(queue: string): Promise<void> {
-    const args = [...this.keys.queueKeys(queue), ...this.keys.legacyArgs(queue).slice(0, 5), this.keys.waitingPrefix(queue), ...this.keys.legacyArgs(queue).slice(5), MIGRATE_CHUNK];
-    for (;;) {
-      const left = Number(await this.runner.run('migrate', queue, this.scripts.njMigrate(...args)));
-      if (left === 0) return;
-    }
+    const [jobPrefix, payloadPrefix] = this.keys.legacyArgs(queue).slice(5) as [string, string];
+    while ((await this.runner.call(migrateScript, queue, { jobPrefix, payloadPrefix, most: MIGRATE_CHUNK })) > 0);
   }
 }

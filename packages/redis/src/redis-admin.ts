@@ -1,4 +1,5 @@
 import type { AdminPort, JobCounts, JobRecord, JobState, ListOptions } from '@nest-jobs/core/driver';
+import { countsScript, listWaitingScript, removeDeadScript, removeScript, resumeScript, retryDeadScript } from './lua/admin.scripts.js';
 import { decodeRecord } from './record-codec.js';
 import type { DriverContext } from './driver-context.js';
 
@@ -19,20 +20,18 @@ export class RedisAdmin implements AdminPort {
   }
 
   async counts(queue: string): Promise<JobCounts> {
-    const { keys, scripts, runner } = this.context;
     await this.ready(queue);
     // A script that only reads: at maxmemory Redis still runs it (it refuses every command of a
     // MULTI then, even reads), and counts are what an operator needs then.
-    const [waiting, delayed, active, completed, dead] = (await runner.run<number[]>('counts', queue, scripts.njCounts(...keys.scriptArgs(queue)))).map(Number);
-    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead! };
+    return this.context.runner.call(countsScript, queue, undefined);
   }
 
   async list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
-    const { client, keys, scripts, runner } = this.context;
+    const { client, keys, runner } = this.context;
     await this.ready(queue);
     let ids: string[];
     if (state === 'waiting') {
-      ids = await runner.run<string[]>('list', queue, scripts.njListWaiting(...keys.scriptArgs(queue), options.offset, options.limit));
+      ids = await runner.call(listWaitingScript, queue, { offset: options.offset, limit: options.limit });
     } else {
       const key = keys.key(queue, INDEX[state]);
       const stop = options.offset + options.limit - 1;
@@ -51,25 +50,21 @@ export class RedisAdmin implements AdminPort {
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
-    const { keys, scripts, runner } = this.context;
     await this.ready(queue);
-    return (await runner.run('retry', queue, scripts.njRetryDead(...keys.scriptArgs(queue), id, 0))) === 1;
+    return (await this.context.runner.call(retryDeadScript, queue, { id })) === 1;
   }
 
   retryAllDead(queue: string): Promise<number> {
-    const { keys, scripts } = this.context;
-    return this.drainDead('retryAllDead', queue, () => scripts.njRetryDead(...keys.scriptArgs(queue), '', DEAD_CHUNK));
+    return this.drainDead(queue, () => this.context.runner.call(retryDeadScript, queue, { most: DEAD_CHUNK }));
   }
 
   removeAllDead(queue: string): Promise<number> {
-    const { keys, scripts } = this.context;
-    return this.drainDead('removeAllDead', queue, () => scripts.njRemoveDead(...keys.scriptArgs(queue), DEAD_CHUNK));
+    return this.drainDead(queue, () => this.context.runner.call(removeDeadScript, queue, DEAD_CHUNK));
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
-    const { keys, scripts, runner } = this.context;
     await this.ready(queue);
-    return (await runner.run('remove', queue, scripts.njRemove(...keys.scriptArgs(queue), id))) === 1;
+    return this.context.runner.call(removeScript, queue, id);
   }
 
   async pause(queue: string): Promise<void> {
@@ -78,9 +73,8 @@ export class RedisAdmin implements AdminPort {
   }
 
   async resume(queue: string): Promise<void> {
-    const { keys, scripts, runner } = this.context;
     await this.ready(queue);
-    await runner.run('resume', queue, scripts.njResume(...keys.scriptArgs(queue)));
+    await this.context.runner.call(resumeScript, queue, undefined);
   }
 
   async isPaused(queue: string): Promise<boolean> {
@@ -89,11 +83,11 @@ export class RedisAdmin implements AdminPort {
   }
 
   /** Runs a dead-jobs script (at most DEAD_CHUNK jobs per call) until it finds none; returns the total. */
-  private async drainDead(operation: string, queue: string, call: () => Promise<unknown>): Promise<number> {
+  private async drainDead(queue: string, call: () => Promise<number>): Promise<number> {
     await this.ready(queue);
     let total = 0;
     for (;;) {
-      const count = Number(await this.context.runner.run(operation, queue, call()));
+      const count = await call();
       if (count === 0) return total;
       total += count;
     }

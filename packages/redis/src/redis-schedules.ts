@@ -1,6 +1,6 @@
 import type { ScheduleRef, SchedulePort, ScheduleState, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
 import type { DriverContext } from './driver-context.js';
-import { jobArgs } from './enqueue-sender.js';
+import { enqueueTickScript } from './lua/producer.scripts.js';
 import { waitingLists } from './key-diagnosis.js';
 
 /** The scheduler's side of RedisDriver: exactly-once ticks and per-schedule state, kept beside each schedule's queue. */
@@ -13,16 +13,13 @@ export class RedisSchedules implements SchedulePort {
   ) {}
 
   async enqueueTick(request: TickRequest): Promise<TickOutcome> {
-    const { keys, scripts, runner } = this.context;
+    const { keys, runner } = this.context;
     await this.context.ready();
     const { job } = request;
     await this.remember([job.queue]);
     await this.context.layout.ensure(job.queue);
     const scheduleKey = keys.schedule(job.queue, request.schedule);
-    const outcome = await runner.run<TickOutcome>('enqueueTick', job.queue, scripts.njEnqueueTick(
-      ...keys.queueKeys(job.queue), scheduleKey,
-      keys.waitingPrefix(job.queue), Math.round(request.tickAt), request.overlap ? '1' : '0', ...jobArgs(job),
-    ), [{ key: scheduleKey, type: 'hash', what: `schedule "${request.schedule}"` }, ...waitingLists(keys, job.queue, [job.priority])]);
+    const outcome = await runner.call(enqueueTickScript, job.queue, request, [{ key: scheduleKey, type: 'hash', what: `schedule "${request.schedule}"` }, ...waitingLists(keys, job.queue, [job.priority])]);
     if (outcome === 'enqueued') this.notify(job.queue);
     return outcome;
   }

@@ -1,6 +1,6 @@
 import type { CompleteItem, FailItem, FetchOptions, LeasedJob, LeaseOutcome, LeaseRef, WorkerPort } from '@nest-jobs/core/driver';
 import { randomBytes } from 'node:crypto';
-import { decodeFetchReply } from './record-codec.js';
+import { completeScript, extendScript, failScript, fetchScript, progressScript, releaseScript } from './lua/worker.scripts.js';
 import type { DriverContext } from './driver-context.js';
 import { QueueReadiness } from './queue-readiness.js';
 import { WakeSubscriber } from './wake-subscriber.js';
@@ -36,57 +36,40 @@ export class RedisWorker implements WorkerPort {
   }
 
   async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
-    const { keys, scripts, runner } = this.context;
+    const { runner } = this.context;
     await this.context.ready();
     await this.context.layout.ensure(queue);
     // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
     const nonce = randomBytes(12).toString('base64url');
     const signalsBefore = this.waiter.signalCount;
-    const reply = await runner.run<unknown[]>('fetch', queue, scripts.njFetch(...keys.scriptArgs(queue), options.max, options.leaseMs, FETCH_MAINTENANCE_BOUND, nonce));
-    const { jobs, dueIn } = reply.length > 0 ? decodeFetchReply(queue, reply) : { jobs: [], dueIn: undefined };
+    const { jobs, dueIn } = await runner.call(fetchScript, queue, { max: options.max, leaseMs: options.leaseMs, bound: FETCH_MAINTENANCE_BOUND, nonce });
     this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined, dueIn });
     return jobs;
   }
 
   async complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
-    const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    if (items.length === 0) return [];
-    const args = items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]);
-    return outcomes(await runner.run('complete', queue, scripts.njComplete(...keys.scriptArgs(queue), ...args)));
+    return items.length === 0 ? [] : this.context.runner.call(completeScript, queue, items);
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
-    const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    if (items.length === 0) return [];
-    const args = items.flatMap((item) => [
-      item.id,
-      item.token,
-      item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
-      item.retryAt === undefined ? '' : Math.round(item.retryAt),
-    ]);
-    return outcomes(await runner.run('fail', queue, scripts.njFail(...keys.scriptArgs(queue), ...args)));
+    return items.length === 0 ? [] : this.context.runner.call(failScript, queue, items);
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
-    const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    if (items.length === 0) return [];
-    return outcomes(await runner.run('extend', queue, scripts.njExtend(...keys.scriptArgs(queue), leaseMs, ...items.flatMap((item) => [item.id, item.token]))));
+    return items.length === 0 ? [] : this.context.runner.call(extendScript, queue, { items, leaseMs });
   }
 
   async release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
-    const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    if (items.length === 0) return [];
-    return outcomes(await runner.run('release', queue, scripts.njRelease(...keys.scriptArgs(queue), ...items.flatMap((item) => [item.id, item.token]))));
+    return items.length === 0 ? [] : this.context.runner.call(releaseScript, queue, items);
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
-    const { keys, scripts, runner } = this.context;
     await this.context.ready();
-    return (await runner.run('progress', queue, scripts.njProgress(...keys.scriptArgs(queue), item.id, item.token, progress))) === 1 ? 'ok' : 'lost';
+    return this.context.runner.call(progressScript, queue, { item, progress });
   }
 
   /**
@@ -97,14 +80,4 @@ export class RedisWorker implements WorkerPort {
     await this.context.ready();
     return this.waiter.wait(queues, timeoutMs, signal);
   }
-}
-
-function retentionArgs(retention: CompleteItem['retention']): [string | number, string | number] {
-  if (retention === true) return ['remove', ''];
-  if (!retention) return ['', ''];
-  return [retention.age ?? '', retention.count ?? ''];
-}
-
-function outcomes(reply: unknown): LeaseOutcome[] {
-  return (reply as number[]).map((value) => (value === 1 ? 'ok' : 'lost'));
 }

@@ -58,9 +58,9 @@ export class RedisDriver implements QueueDriver {
     const diagnosis = new KeyDiagnosis(client, this.keys);
     this.lifecycle = new RedisLifecycle(client, owned, target, logger);
     const scripts = scriptsOf(client);
-    const runner = new ScriptRunner(diagnosis);
+    const runner = new ScriptRunner(this.keys, scripts, diagnosis);
     const context: DriverContext = {
-      client, keys: this.keys, scripts, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, scripts, runner),
+      client, keys: this.keys, scripts, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, runner),
     };
     this.worker = new RedisWorker(context, report);
     const notify = (queue: string): void => this.worker.notify(queue);
