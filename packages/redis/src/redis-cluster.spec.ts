@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { describeDriverConformance } from '@nest-jobs/core/testing';
+import { describeDriverConformance } from '@nest-jobs/core/conformance';
 import { Redis } from 'ioredis';
 import { RedisDriver } from './redis.driver.js';
 import { startRedisCluster, type RedisClusterHandle } from './testing/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from '@jest/globals';
-import { describeDriverConformance } from '@nest-jobs/core/testing';
+import { describeDriverConformance } from '@nest-jobs/core/conformance';
 import { RedisDriver } from './redis.driver.js';
 import { startRedisServer, type RedisServerHandle } from './testing/index.js';
 

@@ -4,6 +4,7 @@ import { JOB_STATES, type JobState } from '../driver/job-record.js';
 import type { AdminPort, SchedulePort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import { JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import type { JobHandle } from '../producer/job-handle.interface.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
 import type { JobDefinition } from '../registry/job-definition.js';
@@ -24,6 +25,7 @@ export class JobsAdmin {
     @Inject(JOBS_SCHEDULE_PORT) private readonly scheduleStore: Pick<SchedulePort, 'scheduleStates' | 'setSchedulePaused'>,
     private readonly registry: JobRegistry,
     private readonly enqueuer: EnqueueService,
+    @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
   ) {}
 
   async queues(): Promise<QueueInfo[]> {
@@ -76,7 +78,7 @@ export class JobsAdmin {
   async schedules(): Promise<ScheduleInfo[]> {
     const definitions = this.registry.schedules();
     const states = await this.scheduleStore.scheduleStates(definitions.map(({ name, queue }) => ({ name, queue })));
-    const now = Date.now();
+    const now = this.clock.now();
     return Promise.all(
       definitions.map(async (definition) => {
         const spec = definition.schedule!.spec;
@@ -106,7 +108,7 @@ export class JobsAdmin {
   /** Runs a schedule now, as an extra job with its own id; the regular ticks are unaffected. */
   async trigger(scheduleName: string): Promise<JobHandle<unknown>> {
     const definition = this.schedule(scheduleName);
-    const now = Date.now();
+    const now = this.clock.now();
     const job = { ...tickJob(definition, now, now), id: `trigger:${definition.name}:${randomUUID()}` };
     const [handle] = await this.enqueuer.submit([job]);
     return handle!;

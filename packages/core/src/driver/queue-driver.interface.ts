@@ -8,7 +8,7 @@ export type { AdminPort, EventFeed, JobReader, LifecyclePort, ProducerPort, Sche
 /**
  * The one seam between nest-jobs and a storage backend: every role port in
  * one object. Everything above it is driver-agnostic, and each part of core
- * sees only the port it uses; the conformance suite in `@nest-jobs/core/testing`
+ * sees only the port it uses; the conformance suite in `@nest-jobs/core/conformance`
  * pins down the semantics every implementation must share.
  *
  * Rules every driver follows:

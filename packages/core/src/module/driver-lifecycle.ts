@@ -16,6 +16,11 @@ export class DriverLifecycle implements OnApplicationShutdown {
 
   constructor(@Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close'>) {}
 
+  /** True from this app's `open()` until its shutdown. */
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   async open(): Promise<void> {
     if (this.opened) return;
     await this.driver.open();

@@ -3,11 +3,19 @@ import type { JobOptions } from '../interfaces/job-options.interface.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../serialization/json.js';
 import { messages } from '../registry/jobs.messages.js';
 import { isValidQueueName } from '../registry/option-validators.js';
+import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
 
 const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];
 /** Jobs one fetch leases in one driver call (one Redis script run): more would block Redis for too long. */
 export const MAX_FETCH_BATCH_SIZE = 1_000;
+
+/** Testing mode, resolved: see `JobsTestingOptions`. */
+export interface TestingConfig {
+  /** Epoch ms; undefined: the real time at bootstrap. */
+  startAt: number | undefined;
+  maxDrainRounds: number;
+}
 
 /** Module options with environment and defaults applied, validated once. */
 export class JobsConfig {
@@ -19,6 +27,8 @@ export class JobsConfig {
   readonly maxPayloadBytes: number;
   readonly leaseMs: number;
   readonly fetchBatchSize: number;
+  /** Undefined outside testing mode. */
+  readonly testing: TestingConfig | undefined;
 
   constructor(options: JobsModuleOptions, env: NodeJS.ProcessEnv = process.env) {
     if (!options || typeof options.driver?.enqueue !== 'function') {
@@ -31,6 +41,7 @@ export class JobsConfig {
     this.maxPayloadBytes = positive('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1);
     this.leaseMs = positive('leaseMs', options.leaseMs, 30_000, 100);
     this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1, MAX_FETCH_BATCH_SIZE);
+    this.testing = resolveTesting(options);
   }
 
   get runsWorkers(): boolean {
@@ -55,6 +66,21 @@ function checkQueues(queues: readonly string[] | undefined, source: string): rea
   const bad: unknown = Array.isArray(queues) ? (queues as readonly unknown[]).find((queue) => !isValidQueueName(queue)) : queues;
   if (bad !== undefined) throw new JobsConfigurationError(messages.badQueueList(source, bad));
   return queues;
+}
+
+/** Testing mode drives the MemoryDriver's clock and runs; no other driver can step through virtual time. */
+function resolveTesting({ testing, driver }: JobsModuleOptions): TestingConfig | undefined {
+  if (testing === undefined || testing === false) return undefined;
+  if (testing !== true && (typeof testing !== 'object' || testing === null || Array.isArray(testing))) {
+    throw new JobsConfigurationError(messages.badModuleOption('testing', 'true, false or { startAt?, maxDrainRounds? }', testing));
+  }
+  const { startAt, maxDrainRounds } = testing === true ? {} : testing;
+  const start = startAt instanceof Date ? startAt.getTime() : startAt;
+  if (start !== undefined && (typeof start !== 'number' || !Number.isFinite(start))) {
+    throw new JobsConfigurationError(messages.badModuleOption('testing.startAt', 'a valid Date or epoch ms', startAt));
+  }
+  if (!(driver instanceof MemoryDriver)) throw new JobsConfigurationError(messages.testingNeedsMemoryDriver(driver.kind));
+  return { startAt: start, maxDrainRounds: positive('testing.maxDrainRounds', maxDrainRounds, 100, 1) };
 }
 
 function parseQueueList(value: string | undefined): string[] | undefined {

@@ -22,4 +22,18 @@ export interface JobsModuleOptions {
   leaseMs?: number;
   /** Most jobs leased per fetch round trip, 1 to 1000. Default 50. */
   fetchBatchSize?: number;
+  /**
+   * Testing mode, for tests of job code: nothing runs until `JobsTester`
+   * (from '@nest-jobs/core/testing') says so, on a virtual clock it owns.
+   * Needs a `MemoryDriver` (without its own `now`). Default off.
+   */
+  testing?: boolean | JobsTestingOptions;
+}
+
+/** Options of testing mode (`JobsModule.forRoot({ testing: { ... } })`). */
+export interface JobsTestingOptions {
+  /** Where the virtual clock starts. Default: the real time at bootstrap. */
+  startAt?: Date | number;
+  /** Rounds `drain()` runs (jobs, then the jobs they enqueued, ...) before it gives up with an error. Default 100. */
+  maxDrainRounds?: number;
 }

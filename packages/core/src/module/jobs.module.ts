@@ -8,7 +8,13 @@ import { EnqueueService } from '../producer/enqueue.service.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { WorkerPool } from '../worker/worker-pool.js';
+import type { MemoryDriver } from '../driver/memory/memory.driver.js';
+import type { ProducerPort, SchedulePort } from '../driver/driver-ports.js';
+import { EnqueueLog } from '../testing/enqueue-log.js';
+import { JobsTester } from '../testing/jobs-tester.js';
+import { VirtualClock } from '../testing/virtual-clock.js';
 import { DriverLifecycle } from './driver-lifecycle.js';
+import { JOBS_CLOCK, systemClock, type JobsClock } from './jobs-clock.js';
 import { JobsConfig } from './jobs-config.js';
 import {
   ConfigurableJobsModule,
@@ -17,7 +23,7 @@ import {
   JOBS_OPTIONS_TYPE,
 } from './jobs-module-definition.js';
 import type { JobsModuleOptions } from './jobs-options.interface.js';
-import { DRIVER_ROLE_TOKENS } from './driver-roles.tokens.js';
+import { DRIVER_ROLE_TOKENS, JOBS_PRODUCER_PORT, JOBS_SCHEDULE_PORT } from './driver-roles.tokens.js';
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
 import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
@@ -26,7 +32,27 @@ const runtimeProviders: Provider[] = [
   { provide: JobsConfig, useFactory: (options: JobsModuleOptions) => new JobsConfig(options), inject: [JOBS_MODULE_OPTIONS] },
   { provide: JOBS_DRIVER, useFactory: (config: JobsConfig, options: JobsModuleOptions) => options.driver, inject: [JobsConfig, JOBS_MODULE_OPTIONS] },
   // The composition root: every role is the one driver object, seen through a narrower type where it is injected.
-  ...DRIVER_ROLE_TOKENS.map((token): Provider => ({ provide: token, useExisting: JOBS_DRIVER })),
+  ...DRIVER_ROLE_TOKENS.filter((token) => token !== JOBS_PRODUCER_PORT && token !== JOBS_SCHEDULE_PORT)
+    .map((token): Provider => ({ provide: token, useExisting: JOBS_DRIVER })),
+  // Testing mode writes down what producers and schedules enqueue, for JobsTester.enqueued().
+  EnqueueLog,
+  {
+    provide: JOBS_PRODUCER_PORT,
+    useFactory: (config: JobsConfig, driver: ProducerPort, log: EnqueueLog) => (config.testing ? log.recordingProducer(driver) : driver),
+    inject: [JobsConfig, JOBS_DRIVER, EnqueueLog],
+  },
+  {
+    provide: JOBS_SCHEDULE_PORT,
+    useFactory: (config: JobsConfig, driver: SchedulePort, log: EnqueueLog) => (config.testing ? log.recordingSchedules(driver) : driver),
+    inject: [JobsConfig, JOBS_DRIVER, EnqueueLog],
+  },
+  {
+    provide: JOBS_CLOCK,
+    // JobsConfig has checked that testing mode runs on a MemoryDriver.
+    useFactory: (config: JobsConfig, options: JobsModuleOptions): JobsClock =>
+      config.testing ? VirtualClock.attachedTo(options.driver as MemoryDriver, config.testing) : systemClock,
+    inject: [JobsConfig, JOBS_MODULE_OPTIONS],
+  },
   DriverLifecycle,
   JobRegistry,
   JobsExplorer,
@@ -35,6 +61,7 @@ const runtimeProviders: Provider[] = [
   JobsAdmin,
   WorkerPool,
   Scheduler,
+  JobsTester,
   {
     provide: JOBS_RUNTIME,
     useFactory: (lifecycle: DriverLifecycle, workers: WorkerPool, scheduler: Scheduler): JobsRuntime => ({ lifecycle, workers, scheduler }),
@@ -42,7 +69,7 @@ const runtimeProviders: Provider[] = [
   },
 ];
 
-const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService];
+const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService, JobsTester];
 /** Seen only by JobsStartModule (the symbol is not exported from the package). */
 const internalExports = [JOBS_RUNTIME];
 

@@ -3,6 +3,7 @@ import type { NewJob } from '../driver/job-record.js';
 import type { EventFeed, ProducerPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
+import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_EVENT_FEED, JOBS_PRODUCER_PORT } from '../module/driver-roles.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
@@ -25,13 +26,14 @@ export class EnqueueService {
     @Inject(JOBS_EVENT_FEED) private readonly feed: EventFeed,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
+    @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
   ) {}
 
   async enqueue(
     classRef: HandlerClass,
     items: ReadonlyArray<{ job: string; payload?: unknown; options?: EnqueueOptions }>,
   ): Promise<DriverJobHandle<unknown>[]> {
-    const now = Date.now();
+    const now = this.clock.now();
     const jobs = items.map((item) => this.prepare(this.definitionOf(classRef, item.job), item.payload, item.options ?? {}, now));
     return this.submit(jobs);
   }
@@ -47,7 +49,7 @@ export class EnqueueService {
   }
 
   /** A driver job for a definition, validated; `jobId` and timing from options. */
-  prepare(definition: JobDefinition, payload: unknown, options: EnqueueOptions, now = Date.now()): NewJob {
+  prepare(definition: JobDefinition, payload: unknown, options: EnqueueOptions, now = this.clock.now()): NewJob {
     const subject = `Enqueue of job "${definition.handler}"`;
     const fail = failFor(subject, InvalidJobInputError);
     if (typeof options !== 'object' || options === null) fail('options', 'an object', options);

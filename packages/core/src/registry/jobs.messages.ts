@@ -31,6 +31,12 @@ export const messages = {
   scheduleNotJob: (handler: string) =>
     `"${handler}" is a schedule (@Cron/@Every), not a @Job: run it now with JobsAdmin.trigger("${handler}").`,
   unknownSchedule: (name: string) => `No schedule named "${name}" in this application.`,
+  testingNeedsMemoryDriver: (kind: unknown) =>
+    `JobsModule.forRoot: testing mode runs on a MemoryDriver only (got the ${show(kind)} driver). Use \`driver: new MemoryDriver()\` with \`testing: true\` in tests, or drop \`testing\`.`,
+  testingOwnsClock: () =>
+    'JobsModule.forRoot: testing mode owns the clock, but this MemoryDriver was given its own `now` option. Drop `now`, and start the virtual clock with `testing: { startAt }` instead.',
+  testerOff: (method: string) =>
+    `JobsTester.${method}() needs testing mode: JobsModule.forRoot({ driver: new MemoryDriver(), testing: true }).`,
 } as const;
 
 function show(value: unknown): string {

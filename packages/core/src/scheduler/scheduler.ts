@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TickOutcome } from '../driver/driver-items.js';
 import type { SchedulePort } from '../driver/driver-ports.js';
+import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
@@ -22,16 +23,19 @@ export class Scheduler {
   private readonly logger = new Logger('JobsScheduler');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Set<Promise<void>>();
+  /** Testing mode: each schedule's next tick, fired by JobsTester as its clock passes it. */
+  private readonly planned = new Map<string, { definition: JobDefinition; tickAt: number }>();
   private stopped = false;
 
   constructor(
     @Inject(JOBS_SCHEDULE_PORT) private readonly driver: Pick<SchedulePort, 'enqueueTick' | 'scheduleStates'>,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
+    @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
   ) {}
 
   private now(): number {
-    return Date.now();
+    return this.clock.now();
   }
 
   /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
@@ -40,7 +44,25 @@ export class Scheduler {
     const schedules = this.registry.schedules();
     if (schedules.length === 0) return;
     await this.catchUp(schedules);
-    for (const definition of schedules) this.arm(definition, this.now());
+    if (this.config.testing) schedules.forEach((definition) => this.plan(definition, this.now()));
+    else for (const definition of schedules) this.arm(definition, this.now());
+  }
+
+  /** Testing mode: the earliest tick not fired yet. */
+  nextPlannedTick(): number | undefined {
+    const ticks = [...this.planned.values()].map(({ tickAt }) => tickAt);
+    return ticks.length === 0 ? undefined : Math.min(...ticks);
+  }
+
+  /** Testing mode: enqueues every planned tick at or before now, in time order; returns the ticks enqueued. */
+  async fireDueTicks(): Promise<number> {
+    let enqueued = 0;
+    for (;;) {
+      const due = [...this.planned.values()].sort((a, b) => a.tickAt - b.tickAt)[0];
+      if (this.stopped || due === undefined || due.tickAt > this.now()) return enqueued;
+      if ((await this.fire(due.definition, due.tickAt)) === 'enqueued') enqueued++;
+      this.plan(due.definition, due.tickAt);
+    }
   }
 
   /** Not a Nest hook: JobsStarter calls it on shutdown, before the workers drain. */
@@ -81,6 +103,12 @@ export class Scheduler {
     }, Math.min(Math.max(0, wait), MAX_TIMER_MS));
     timer.unref();
     this.timers.set(definition.name, timer);
+  }
+
+  private plan(definition: JobDefinition, after: number): void {
+    const tickAt = this.tickOrUndefined(definition, () => nextTick(definition.schedule!.spec, after));
+    if (tickAt === undefined) this.planned.delete(definition.name);
+    else this.planned.set(definition.name, { definition, tickAt });
   }
 
   /** A tick computation that failed is logged and stops that schedule, never the process. */

@@ -20,6 +20,8 @@ export interface JobRunnerDeps {
   leases: LeaseKeeper;
   maxPayloadBytes: number;
   logger: Logger;
+  /** Epoch ms that retry times count from (JobsTester's virtual clock in testing mode). */
+  now: () => number;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };
@@ -119,7 +121,7 @@ export class JobRunner {
   private failed(job: LeasedJob, definition: JobDefinition, thrown: unknown): void {
     const triesLeft = job.attempt < job.maxAttempts;
     if (thrown instanceof RetryRequest) {
-      if (triesLeft) return this.retry(job, definition, undefined, Date.now() + thrown.delayMs);
+      if (triesLeft) return this.retry(job, definition, undefined, this.deps.now() + thrown.delayMs);
       return this.dead(job, definition, { name: 'RetryLimitError', message: `ctx.retry() on the last attempt (${job.attempt}/${job.maxAttempts})` });
     }
     const error = toStoredError(thrown);
@@ -129,7 +131,7 @@ export class JobRunner {
     }
     const delay = backoffDelay(definition.backoff, job.attempt);
     this.deps.logger.warn(`${definition.handler} ${job.id} failed attempt ${job.attempt}/${job.maxAttempts}: ${error.message}; retrying in ${delay} ms`);
-    return this.retry(job, definition, error, Date.now() + delay);
+    return this.retry(job, definition, error, this.deps.now() + delay);
   }
 
   private retry(job: LeasedJob, definition: JobDefinition, error: FailItem['error'], retryAt: number): void {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
 import type { LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
 import { JobRegistry } from '../registry/job.registry.js';
@@ -43,10 +44,11 @@ export class WorkerPool {
     @Inject(JOBS_LIFECYCLE_PORT) private readonly lifecycle: Pick<LifecyclePort, 'kind' | 'registerQueues'>,
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
+    @Inject(JOBS_CLOCK) clock: JobsClock,
   ) {
     this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
     this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
-    this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger });
+    this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger, now: () => clock.now() });
   }
 
   /** Queues this process consumes. */
@@ -66,6 +68,11 @@ export class WorkerPool {
       else this.slots.set(queue, new QueueSlots(queue, definitions));
     }
     if (this.slots.size === 0) return;
+    if (this.config.testing) {
+      // JobsTester runs what is due (runDue): no fetch loop, idle wait or lease renewal timer of its own.
+      this.loop = Promise.resolve();
+      return;
+    }
     this.leases.start();
     this.loop = this.dispatch();
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
@@ -92,6 +99,27 @@ export class WorkerPool {
     await this.acks.drain(Math.max(ACK_DRAIN_MIN_MS, shutdownStarted + this.config.shutdownTimeout - Date.now()));
     this.leases.stop();
     this.loop = undefined;
+  }
+
+  /**
+   * Testing mode: leases every job due now in the consumed queues, runs them
+   * (concurrency limits held) and resolves, with the jobs leased, once every
+   * outcome is written. What they enqueue waits for the next call.
+   */
+  async runDue(): Promise<LeasedJob[]> {
+    const leased: LeasedJob[] = [];
+    for (const slots of this.slots.values()) {
+      const max = this.config.fetchBatchSize;
+      for (let full = true; full && !this.stopFetching.signal.aborted; ) {
+        const jobs = await this.driver.fetch(slots.queue, { max, leaseMs: this.config.leaseMs });
+        full = jobs.length === max;
+        for (const job of jobs) this.start(slots, job);
+        leased.push(...jobs);
+      }
+    }
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.acks.drain();
+    return leased;
   }
 
   private async dispatch(): Promise<void> {

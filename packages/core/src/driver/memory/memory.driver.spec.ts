@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeDriverConformance } from '../../testing/index.js';
+import { describeDriverConformance } from '../../conformance/index.js';
 import type { DriverEvent } from '../driver-event.js';
 import type { NewJob } from '../job-record.js';
 import { MemoryDriver } from './memory.driver.js';

@@ -18,6 +18,9 @@ export interface MemoryDriverOptions {
   maxErrorsKept?: number;
 }
 
+/** How testing mode (JobsTester) takes over a MemoryDriver's clock; not exported from the package. */
+export const ATTACH_TEST_CLOCK = Symbol('nest-jobs:memory:attach-test-clock');
+
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
 /**
@@ -35,13 +38,24 @@ export class MemoryDriver implements QueueDriver {
   private readonly wakeups = new MemoryWakeups();
   private readonly lifecycle: MemoryLifecycle;
   private readonly now: () => number;
+  private clock: () => number;
+  private readonly hasOwnClock: boolean;
   /** Apps currently using this driver: one shared by several apps in a process (tests of a cluster) closes with the last. */
   private users = 0;
   private closed = false;
 
   constructor(options: MemoryDriverOptions = {}) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.now ?? Date.now;
+    this.hasOwnClock = options.now !== undefined;
+    this.now = () => this.clock();
     this.lifecycle = new MemoryLifecycle(this.events, this.wakeups, this.now, options.maxErrorsKept ?? 20);
+  }
+
+  /** Testing mode: `now` drives this driver from here on. False when the driver was built with its own `now`. */
+  [ATTACH_TEST_CLOCK](now: () => number): boolean {
+    if (this.hasOwnClock) return false;
+    this.clock = now;
+    return true;
   }
 
   open(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { TickRequest } from '../../driver/queue-driver.interface.js';
+import type { TickRequest } from '../driver/queue-driver.interface.js';
 import { until, type Fixture } from './fixture.js';
 
 export function scheduleConformance(f: Fixture): void {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach } from '@jest/globals';
-import type { DriverEvent } from '../../driver/driver-event.js';
-import type { LeasedJob, NewJob } from '../../driver/job-record.js';
-import type { QueueDriver } from '../../driver/queue-driver.interface.js';
+import type { DriverEvent } from '../driver/driver-event.js';
+import type { LeasedJob, NewJob } from '../driver/job-record.js';
+import type { QueueDriver } from '../driver/queue-driver.interface.js';
 
 export type DriverFactory = () => QueueDriver | Promise<QueueDriver>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LeasedJob } from '../../driver/job-record.js';
+import type { LeasedJob } from '../driver/job-record.js';
 import type { Fixture } from './fixture.js';
 import { sleep } from './fixture.js';
 

@@ -1,0 +1,2 @@
+export { describeDriverConformance, type ConformanceOptions } from './describe-driver-conformance.js';
+export type { DriverFactory } from './fixture.js';

@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** README code blocks marked `<!-- example: path -->`, with the file each quotes. */
+function quotedExamples(): Array<[string, string]> {
+  const readme = readFileSync(`${REPO}README.md`, 'utf8');
+  return [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map((match) => [match[1]!, match[2]!]);
+}
+
+describe('README examples are the files the tests compile and run', () => {
+  it('quotes the Jest and node:test examples', () => {
+    expect(quotedExamples().map(([path]) => path)).toEqual([
+      'test/src/examples/welcome.jobs.ts',
+      'test/src/examples/welcome.jobs.spec.ts',
+      'test/src/examples/welcome.jobs.node-test.ts',
+    ]);
+  });
+
+  it.each(quotedExamples())('%s is quoted verbatim', (path, quoted) => {
+    expect(quoted).toBe(readFileSync(`${REPO}${path}`, 'utf8').trimEnd());
+  });
+});
