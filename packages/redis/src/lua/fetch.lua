@@ -30,7 +30,7 @@ local function due_in()
 end
 
 -- This fetch looked at the queue: a write after it must wake idle workers again (see wake()).
--- Cleared on every way out, after the steps that can fail.
+-- The marker is cleared on every way out that leaves no job behind, after the steps that can fail.
 if redis.call('EXISTS', K.paused) == 1 then
   local due = due_in()
   redis.call('DEL', K.marker)
@@ -134,6 +134,9 @@ call_many('HSET', K.jobs, updates)
 call_many('ZADD', K.active, leased)
 if #good < max then out[2] = due_in() end
 for n, i in ipairs(bad) do lazy().quarantine(ids[i], records[i], bad_reason[n], now) end
-redis.call('DEL', K.marker)
-if more then wake() end
+-- Took all it asked for and more is left: idle workers must hear of it. A live marker says they
+-- were told and the work is still there, so a busy worker's every fetch does not publish again
+-- (one PUBLISH and one message to every process per fetch, before). Drained: clear the marker,
+-- so the next write wakes them.
+if more then wake() else redis.call('DEL', K.marker) end
 return out
