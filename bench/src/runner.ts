@@ -13,6 +13,8 @@ export interface RawResults {
   values: Map<string, Map<string, number[]>>;
   errors: Map<string, Map<string, string[]>>;
   commandStats: Record<string, Record<string, CommandProfile>>;
+  /** Node CPU µs per job in the timed part of the last run: scenario → library → µs. */
+  nodeCpu: Record<string, Record<string, number>>;
 }
 
 const WARM_UP_JOBS = 2_000;
@@ -23,7 +25,7 @@ const WARM_UP_JOBS = 2_000;
  * machine's load spreads over all of them), each on a flushed database.
  */
 export async function runAll(peers: Peer[], scenarios: Scenario[], context: ScenarioContext, log: (line: string) => void): Promise<RawResults> {
-  const raw: RawResults = { values: new Map(), errors: new Map(), commandStats: {} };
+  const raw: RawResults = { values: new Map(), errors: new Map(), commandStats: {}, nodeCpu: {} };
   await warmUp(peers, context, log);
   for (const scenario of scenarios) {
     for (let round = 0; round < context.config.runs; round++) {
@@ -33,6 +35,7 @@ export async function runAll(peers: Peer[], scenarios: Scenario[], context: Scen
         await context.control.resetStats();
         try {
           const measurement = await scenario.run(peer, context);
+          (raw.nodeCpu[scenario.id] ??= {})[peer.name] = Math.round((context.control.nodeCpuUs() / jobsIn(scenario, context.config)) * 10) / 10;
           for (const [metric, value] of Object.entries(measurement)) push(raw.values, metric, peer.name, value);
           raw.commandStats[scenario.id] ??= {};
           raw.commandStats[scenario.id]![peer.name] = await profile(context, scenario);

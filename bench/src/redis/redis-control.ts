@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 
 /** The bench's own connection to the server it started: flush, memory, stats. */
 export class RedisControl {
+  private cpuSince: NodeJS.CpuUsage | undefined;
   private constructor(private readonly client: Redis) {}
 
   static async connect(url: string): Promise<RedisControl> {
@@ -22,8 +23,19 @@ export class RedisControl {
     return field(await this.client.info('server'), 'redis_version');
   }
 
+  /** Zeroes Redis's command statistics and starts counting this process's CPU time (see nodeCpuUs). */
   async resetStats(): Promise<void> {
     await this.client.config('RESETSTAT');
+    this.cpuSince = process.cpuUsage();
+  }
+
+  /**
+   * CPU µs (user + system) this process spent since the last resetStats: every library runs in the
+   * bench's own process (producer, worker and their clients), so this is Node's side of the run.
+   */
+  nodeCpuUs(): number {
+    const spent = process.cpuUsage(this.cpuSince);
+    return spent.user + spent.system;
   }
 
   /** `INFO commandstats` as command → calls and µs spent. */

@@ -41,6 +41,7 @@ export function buildResults(raw: RawResults, peers: Peer[], scenarios: Scenario
     },
     metrics,
     commandStats: raw.commandStats,
+    nodeCpu: raw.nodeCpu,
   };
 }
 

@@ -17,6 +17,26 @@ export function renderMarkdown(results: BenchResults): string {
         `| ${metric.label} | ${metric.unit} | ${names.map((name) => formatCell(metric.libraries[name], metric.unit)).join(' | ')} | ${formatRatio(metric)} | ${formatTarget(metric)} |`,
     ),
     '',
+    ...costTable(results, names),
   ];
   return lines.join('\n');
+}
+
+/** Where each job's time goes in the last run of each scenario: Redis µs (all commands) and Node CPU µs. */
+function costTable(results: BenchResults, names: string[]): string[] {
+  const scenarios = Object.keys(results.nodeCpu ?? {});
+  if (scenarios.length === 0) return [];
+  const redisUs = (scenario: string, name: string): string => {
+    const profile = results.commandStats[scenario]?.[name];
+    return profile ? Object.values(profile).reduce((sum, command) => sum + command.usecPerJob, 0).toFixed(1) : '–';
+  };
+  const nodeUs = (scenario: string, name: string): string => results.nodeCpu?.[scenario]?.[name]?.toFixed(1) ?? '–';
+  return [
+    'Cost per job in the last run of each scenario: Redis µs (`INFO commandstats`, every command and script) / Node CPU µs (`process.cpuUsage`, producer, worker and client in the bench process).',
+    '',
+    `| Scenario | ${names.map((name) => DISPLAY_NAMES[name] ?? name).join(' | ')} |`,
+    `| --- | ${names.map(() => '---:').join(' | ')} |`,
+    ...scenarios.filter((scenario) => scenario !== 'memory').map((scenario) => `| ${scenario} | ${names.map((name) => `${redisUs(scenario, name)} / ${nodeUs(scenario, name)}`).join(' | ')} |`),
+    '',
+  ];
 }

@@ -32,4 +32,6 @@ export interface BenchResults {
   metrics: MetricResult[];
   /** Last run of each scenario per library. */
   commandStats: Record<string, Record<string, CommandProfile>>;
+  /** Node CPU µs per job (producer, worker and client, one process), last run of each scenario per library. */
+  nodeCpu?: Record<string, Record<string, number>>;
 }
