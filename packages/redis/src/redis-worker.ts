@@ -1,5 +1,4 @@
-import type { CompleteItem, FailItem, FetchOptions, LeasedJob, LeaseOutcome, LeaseRef, WorkerPort } from '@nest-jobs/core/driver';
-import { randomBytes } from 'node:crypto';
+import { RandomText, type CompleteItem, type FailItem, type FetchOptions, type LeasedJob, type LeaseOutcome, type LeaseRef, type WorkerPort } from '@nest-jobs/core/driver';
 import { completeScript, extendScript, failScript, fetchScript, progressScript, releaseScript } from './lua/worker.scripts.js';
 import type { DriverContext } from './driver-context.js';
 import { QueueReadiness } from './queue-readiness.js';
@@ -13,6 +12,7 @@ const FETCH_MAINTENANCE_BOUND = 1_000;
 export class RedisWorker implements WorkerPort {
   private readonly waiter: WakeWaiter;
   private readonly wakes: WakeSubscriber;
+  private readonly nonces = new RandomText();
 
   constructor(
     private readonly context: DriverContext,
@@ -40,7 +40,7 @@ export class RedisWorker implements WorkerPort {
     await this.context.ready();
     await this.context.layout.ensure(queue);
     // A fresh random part per call: tokens never repeat for a job, even when Redis loses writes and its token counter goes back.
-    const nonce = randomBytes(12).toString('base64url');
+    const nonce = this.nonces.next();
     const signalsBefore = this.waiter.signalCount;
     const { jobs, dueIn } = await runner.call(fetchScript, queue, { max: options.max, leaseMs: options.leaseMs, bound: FETCH_MAINTENANCE_BOUND, nonce });
     this.waiter.fetched(queue, { drained: jobs.length < options.max, signalsBefore, leasedFor: jobs.length > 0 ? options.leaseMs : undefined, dueIn });

@@ -3,3 +3,4 @@ export * from './job-record.js';
 export * from './driver-event.js';
 export * from './queue-driver.interface.js';
 export { isValidQueueName, MAX_PRIORITY } from '../registry/option-validators.js';
+export { RandomText } from './random-text.js';

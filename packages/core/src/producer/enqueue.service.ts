@@ -12,14 +12,15 @@ import { messages } from '../registry/jobs.messages.js';
 import { checkAttempts, checkDuration, checkPriority, failFor } from '../registry/option-validators.js';
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
-import { JobIdSource } from './job-id.js';
+import { RandomText } from '../driver/random-text.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
 /** Turns typed producer calls into validated driver jobs. Nothing reaches the driver unless all items are valid. */
 @Injectable()
 export class EnqueueService {
-  private readonly ids = new JobIdSource();
+  /** New job ids: 96 random bits as 16 characters (a store keeps the id in every index entry of a job). */
+  private readonly ids = new RandomText();
 
   constructor(
     @Inject(JOBS_PRODUCER_PORT) private readonly driver: ProducerPort,
