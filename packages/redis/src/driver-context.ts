@@ -5,11 +5,10 @@ import type { KeySchema } from './keys.js';
 import { scriptArgv, type QueueScript } from './queue-script.js';
 import type { ScriptCommands } from './scripts.js';
 
-/** What every role part of RedisDriver shares: one client, the key schema, the scripts. */
+/** What every role part of RedisDriver shares: one client, the key schema, the script runner. */
 export interface DriverContext {
   readonly client: AnyClient;
   readonly keys: KeySchema;
-  readonly scripts: ScriptCommands;
   readonly runner: ScriptRunner;
   /** Resolves once connected: lets the driver be used without calling open() first (JobsModule calls it). */
   ready(): Promise<void>;

@@ -61,10 +61,16 @@ export class KeySchema {
     return `${this.base(queue)}:${role}`;
   }
 
-  /** The keys of layout 1 that lua/migrate.lua reads: its five indexes, then the job hash and payload prefixes. */
-  legacyArgs(queue: string): string[] {
+  /** Layout 1's five indexes (waiting, delayed, active, completed, dead), which lua/migrate.lua empties. */
+  legacyIndexes(queue: string): string[] {
     const base = this.base(queue);
-    return [...['waiting', 'delayed', 'active', 'completed', 'dead'].map((state) => `${base}:${state}`), `${base}:job:`, `${base}:pl:`];
+    return ['waiting', 'delayed', 'active', 'completed', 'dead'].map((state) => `${base}:${state}`);
+  }
+
+  /** Layout 1's per-job key prefixes: the job hash's and the payload string's. */
+  legacyPrefixes(queue: string): { jobPrefix: string; payloadPrefix: string } {
+    const base = this.base(queue);
+    return { jobPrefix: `${base}:job:`, payloadPrefix: `${base}:pl:` };
   }
 
   events(queue: string): string {

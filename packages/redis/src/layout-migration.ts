@@ -42,7 +42,7 @@ export class LayoutMigration {
   }
 
   private async migrate(queue: string): Promise<void> {
-    const [jobPrefix, payloadPrefix] = this.keys.legacyArgs(queue).slice(5) as [string, string];
-    while ((await this.runner.call(migrateScript, queue, { jobPrefix, payloadPrefix, most: MIGRATE_CHUNK })) > 0);
+    const input = { ...this.keys.legacyPrefixes(queue), most: MIGRATE_CHUNK };
+    while ((await this.runner.call(migrateScript, queue, input)) > 0);
   }
 }

@@ -1,6 +1,7 @@
 import type { ScheduleRef, SchedulePort, ScheduleState, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
 import type { DriverContext } from './driver-context.js';
 import { enqueueTickScript } from './lua/producer.scripts.js';
+import { checkJobName } from './record-codec.js';
 import { waitingLists } from './key-diagnosis.js';
 
 /** The scheduler's side of RedisDriver: exactly-once ticks and per-schedule state, kept beside each schedule's queue. */
@@ -16,6 +17,7 @@ export class RedisSchedules implements SchedulePort {
     const { keys, runner } = this.context;
     await this.context.ready();
     const { job } = request;
+    checkJobName(job.name);
     await this.remember([job.queue]);
     await this.context.layout.ensure(job.queue);
     const scheduleKey = keys.schedule(job.queue, request.schedule);

@@ -1,43 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { NewJob } from '@nest-jobs/core/driver';
-import { Redis } from 'ioredis';
 import { redisAclRules } from './acl.js';
 import { RedisDriver } from './redis.driver.js';
-import { startRedisServer, type RedisServerHandle } from './testing/index.js';
+import { useSpecRedis } from './spec-support/spec-redis.js';
 
 // Idle workers learn about work from one wake-up subscription (issue 11, item 8):
 // what the scripts publish, and what happens when the subscription is cut.
-let server: RedisServerHandle;
-let raw: Redis;
-const drivers: RedisDriver[] = [];
-beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-});
-afterAll(async () => {
-  await Promise.all(drivers.map((driver) => driver.close()));
-  raw?.disconnect();
-  await server?.stop();
-});
-
-async function driverFor(prefix: string): Promise<RedisDriver> {
-  const driver = new RedisDriver({ url: server.url, prefix });
-  drivers.push(driver);
-  await driver.open();
-  return driver;
-}
+const redis = useSpecRedis();
+const driverFor = (prefix: string): Promise<RedisDriver> => redis.openDriver(prefix);
 
 const job = (id: string, queue: string, runAt = Date.now()): NewJob => ({ id, queue, name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt, enqueuedAt: Date.now() });
 
 async function publishes(): Promise<number> {
-  const stats = (await raw.info('commandstats')) as string;
+  const stats = (await redis.raw().info('commandstats')) as string;
   return Number(/^cmdstat_publish:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
 }
 
 describe('RedisDriver wake-ups', () => {
   it('publishes once for a burst of enqueues, again after a fetch, and is not silenced by an old list marker', async () => {
     const driver = await driverFor('burst');
-    await raw.lpush('{burst:q}:marker', '1'); // what an older version left behind: a list without expiry
+    await redis.raw().lpush('{burst:q}:marker', '1'); // what an older version left behind: a list without expiry
     const before = await publishes();
     for (let index = 0; index < 50; index++) await driver.enqueue([job(`a${index}`, 'q')]);
     expect(await publishes()).toBe(before + 1);
@@ -104,7 +86,7 @@ describe('RedisDriver wake-ups', () => {
     const worker = await driverFor('resync');
     const producer = await driverFor('resync');
     expect(await worker.waitForWork(queues, 300)).toEqual([]);
-    await raw.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await redis.raw().call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await producer.enqueue([job('lost', 'r150')]); // published to nobody
     const started = Date.now();
     // The slow safety round reads one queue per 250 ms: it would reach r150 only after ~40 s.
@@ -114,14 +96,17 @@ describe('RedisDriver wake-ups', () => {
 
   it('says which ACL channel to grant when it may not subscribe, and still finds work by the slow re-check', async () => {
     const rules = redisAclRules('oldacl').filter((rule) => !rule.startsWith('&')); // an ACL written before wake-ups
-    await raw.call('ACL', 'SETUSER', 'oldacl', 'on', '>secret', ...rules);
+    await redis.raw().call('ACL', 'SETUSER', 'oldacl', 'on', '>secret', ...rules);
     const warnings: string[] = [];
-    const worker = new RedisDriver({ url: `redis://oldacl:secret@127.0.0.1:${server.port}`, prefix: 'oldacl', logger: { warn: (message) => warnings.push(message) } });
-    drivers.push(worker);
-    const producer = await driverFor('oldacl');
-    expect(await worker.waitForWork(['q'], 300)).toEqual([]);
-    expect(warnings.join('\n')).toContain('grant the channel: &{oldacl:*}:wake');
-    await producer.enqueue([job('polled', 'q')]);
-    expect(await worker.waitForWork(['q'], 8_000)).toEqual(['q']);
+    const worker = new RedisDriver({ url: `redis://oldacl:secret@127.0.0.1:${new URL(redis.url()).port}`, prefix: 'oldacl', logger: { warn: (message) => warnings.push(message) } });
+    try {
+      const producer = await driverFor('oldacl');
+      expect(await worker.waitForWork(['q'], 300)).toEqual([]);
+      expect(warnings.join('\n')).toContain('grant the channel: &{oldacl:*}:wake');
+      await producer.enqueue([job('polled', 'q')]);
+      expect(await worker.waitForWork(['q'], 8_000)).toEqual(['q']);
+    } finally {
+      await worker.close();
+    }
   }, 15_000);
 });

@@ -60,14 +60,14 @@ export class RedisDriver implements QueueDriver {
     const scripts = scriptsOf(client);
     const runner = new ScriptRunner(this.keys, scripts, diagnosis);
     const context: DriverContext = {
-      client, keys: this.keys, scripts, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, runner),
+      client, keys: this.keys, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, runner),
     };
     this.worker = new RedisWorker(context, report);
     const notify = (queue: string): void => this.worker.notify(queue);
     this.reader = new EventReader(client, this.keys, () => this.admin.queues(), report);
     this.registry = new QueueRegistry(client, this.keys, target, this.knownQueues, (queue) => this.reader.addQueue(queue));
     const remember = (queues: string[], operation?: () => string): Promise<void> => this.registry.remember(queues, operation);
-    const sender = new EnqueueSender(client, context.scripts, this.keys, target, diagnosis, notify);
+    const sender = new EnqueueSender(client, scripts, this.keys, target, diagnosis, notify);
     this.producer = new RedisProducer(context, sender, remember);
     this.admin = new RedisAdmin(context);
     this.schedules = new RedisSchedules(context, remember, notify);

@@ -8,6 +8,7 @@
 -- retention trims go in one call each for the whole batch.
 local now = now_ms()
 local now_text = int(now)
+EVENT_AT = now_text
 local TRIM_BOUND = 1000
 local ids = {}
 for i = 2, #ARGV, 5 do ids[#ids + 1] = ARGV[i] end

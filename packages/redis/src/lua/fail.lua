@@ -5,6 +5,7 @@
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every record is read before the first write, and the other keys checked: all or nothing.
 local now = now_ms()
+EVENT_AT = int(now)
 local ids = {}
 for i = 2, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
 local records = hmget_many(K.jobs, ids)

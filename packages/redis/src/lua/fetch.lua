@@ -15,6 +15,7 @@
 local max, lease_ms, bound, nonce = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 if max < 1 then return {} end
 local now = now_ms()
+EVENT_AT = int(now)
 -- Delayed jobs due and leases lapsed: rare, so their code is only built when there are some (@lazy).
 local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, bound)
 local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, bound)

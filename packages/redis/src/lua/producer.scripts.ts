@@ -1,12 +1,11 @@
 import type { JobState, NewJob, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
 import { queueScript } from '../queue-script.js';
-import { checkJobName, recordBody } from '../record-codec.js';
+import { recordBody } from '../record-codec.js';
 
 /** The producer's and the scheduler's scripts: what each .lua reads from ARGV after the waiting-list prefix. */
 
-/** A job as enqueue.lua and enqueue-tick.lua read it: id, name, priority, runAt, enqueuedAt, record body. */
+/** A job as enqueue.lua and enqueue-tick.lua read it: id, name, priority, runAt, enqueuedAt, record body (names checked by the callers). */
 export function jobArgs(job: NewJob): string[] {
-  checkJobName(job.name);
   return [job.id, job.name, String(job.priority), String(Math.round(job.runAt)), String(Math.round(job.enqueuedAt)), recordBody(job)];
 }
 
@@ -34,7 +33,7 @@ export const enqueueTickScript = queueScript({
 export const migrateScript = queueScript({
   command: 'njMigrate',
   operation: 'migrate',
-  extraKeys: (_input: { jobPrefix: string; payloadPrefix: string; most: number }, keys, queue) => keys.legacyArgs(queue).slice(0, 5),
+  extraKeys: (_input: { jobPrefix: string; payloadPrefix: string; most: number }, keys, queue) => keys.legacyIndexes(queue),
   args: (input) => [input.jobPrefix, input.payloadPrefix, input.most],
   reply: (raw): number => Number(raw),
 });

@@ -24,6 +24,7 @@ if #dead == 0 then return 0 end
 guard_groups(groups)
 guard('dead', 'events', 'marker')
 local now = now_ms()
+EVENT_AT = int(now)
 local run_at = ',R' .. b36(now)
 local moved, written = {}, {}
 for _, n in ipairs(dead) do

@@ -9,6 +9,7 @@
 local EVENTS = {}
 local EVENT_COUNT = 0
 local EVENT_NAME = nil
+-- The entries' time: a script that has read the clock already sets it, saving a TIME.
 local EVENT_AT = nil
 -- About this many recent events stay in the stream for readers that fall behind.
 local EVENTS_KEEP = 10000
