@@ -1,0 +1,291 @@
+import type {
+  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome,
+  LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+} from '@nest-jobs/core/driver';
+import type pg from 'pg';
+import { NotificationListener } from './notification-listener.js';
+import { PostgresEventFeed } from './postgres-event-feed.js';
+import { resolvePool, type PostgresDriverOptions } from './postgres-driver-options.js';
+import { JOB_COLUMNS, jobsParameter, toLeased, toRecord, type JobRow } from './row-codec.js';
+import { applyMigrations, SCHEMA_VERSION, schemaVersion } from './schema/migrations.js';
+import { schemaNames, type SchemaNames } from './schema/schema-names.js';
+import { transactionQuery } from './transaction-query.js';
+import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
+
+/** Listing order per state, as the driver contract documents it. */
+const LIST_ORDER: Record<JobState, string> = {
+  waiting: 'priority DESC, ready_at, seq',
+  delayed: 'run_at, seq',
+  active: 'lease_until, seq',
+  completed: 'seq DESC',
+  dead: 'seq DESC',
+};
+
+/** Rows per bounded admin chunk (removeAllDead, retryAllDead). */
+const ADMIN_CHUNK = 1_000;
+
+/**
+ * QueueDriver on PostgreSQL (node-postgres). Every operation is one call of a
+ * PL/pgSQL function: one round trip, one transaction. Fetch leases with
+ * `FOR UPDATE SKIP LOCKED` in fetch order from a partial index; idle workers
+ * sleep on LISTEN/NOTIFY; events reach every process by NOTIFY at commit.
+ * `enqueueInTransaction` puts jobs in the application's own transaction.
+ */
+export class PostgresDriver implements QueueDriver {
+  readonly kind = 'postgres';
+  private readonly names: SchemaNames;
+  private pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly waiters = new WakeWaiters();
+  private readonly feed: PostgresEventFeed;
+  private listener: NotificationListener | undefined;
+  private users = 0;
+  private closed = false;
+
+  constructor(private readonly options: PostgresDriverOptions) {
+    this.names = schemaNames(options?.schema ?? 'nest_jobs');
+    ({ pool: this.pool, owned: this.ownsPool } = resolvePool(options, 'PostgresDriver'));
+    this.watchPool();
+    this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
+  }
+
+  /** The schema this driver uses. */
+  get schema(): string {
+    return this.names.schema;
+  }
+
+  async open(): Promise<void> {
+    this.users++;
+    if (this.users > 1) return;
+    this.closed = false;
+    if (this.ownsPool && this.pool.ended) {
+      // Opened again after the last close: a fresh pool, as the jobs outlive the driver.
+      this.pool = resolvePool(this.options, 'PostgresDriver').pool;
+      this.watchPool();
+    }
+    try {
+      await this.prepareSchema();
+      const { eventChannel, wakeChannel } = this.names;
+      const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel], {
+        notify: (channel, payload) => (channel === eventChannel ? this.feed.receive(payload) : this.waiters.notify(payload)),
+        reconnected: () => this.waiters.wakeAll(),
+      }, (message) => this.warn(message));
+      await listener.start();
+      this.listener = listener;
+    } catch (error) {
+      this.users--;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0 || this.closed) return;
+    this.closed = true;
+    this.waiters.wakeAll();
+    await this.listener?.close();
+    this.listener = undefined;
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  async registerQueues(queues: string[]): Promise<void> {
+    for (const queue of queues) await this.call('know_queue($1)', [queue]);
+  }
+
+  async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
+    if (jobs.length === 0) return [];
+    return this.enqueueVia((text, values) => this.rows(text, values), jobs);
+  }
+
+  /**
+   * Enqueues on the application's own connection, inside its open transaction:
+   * the jobs (and their events and wake-ups) exist if and only if it commits.
+   */
+  async enqueueInTransaction(transaction: object, jobs: NewJob[]): Promise<EnqueueResult[]> {
+    const query = transactionQuery(transaction, 'PostgresDriver.enqueue');
+    if (jobs.length === 0) return [];
+    return this.enqueueVia(query, jobs);
+  }
+
+  async fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
+    if (this.closed) throw new Error(`PostgresDriver: fetch from "${queue}" after close(); open() it again first`);
+    const rows = await this.rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM ${this.names.ident}.fetch($1, $2, $3)`, [queue, options.max, options.leaseMs]);
+    return rows.map(toLeased);
+  }
+
+  complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
+    return this.outcomes('complete($1, $2::jsonb)', [queue, JSON.stringify(items)]);
+  }
+
+  fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
+    return this.outcomes('fail($1, $2::jsonb)', [queue, JSON.stringify(items)]);
+  }
+
+  extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
+    return this.outcomes('extend($1, $2::jsonb, $3)', [queue, JSON.stringify(items.map(leaseRef)), leaseMs]);
+  }
+
+  release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
+    return this.outcomes('release($1, $2::jsonb)', [queue, JSON.stringify(items.map(leaseRef))]);
+  }
+
+  async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
+    return (await this.call<boolean>('progress($1, $2, $3, $4)', [queue, item.id, item.token, progress])) ? 'ok' : 'lost';
+  }
+
+  waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<readonly string[] | void> {
+    if (this.closed || signal?.aborted || queues.length === 0) return Promise.resolve([]);
+    return this.waiters.wait(queues, timeoutMs, signal, () =>
+      this.rows<WorkStatus>(`SELECT queue, ready, next_at FROM ${this.names.ident}.work_status($1)`, [queues]));
+  }
+
+  subscribe(listener: (event: DriverEvent) => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
+  async getJob(queue: string, id: string): Promise<JobRecord | null> {
+    const [row] = await this.rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM ${this.names.ident}.jobs WHERE queue = $1 AND id = $2`, [queue, id]);
+    return row ? toRecord(row) : null;
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    const rows = await this.rows<{ state: JobState; count: number }>(
+      `SELECT state, count(*)::integer AS count FROM ${this.names.ident}.jobs WHERE queue = $1 GROUP BY state`, [queue]);
+    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 };
+    for (const row of rows) counts[row.state] = row.count;
+    return counts;
+  }
+
+  async list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
+    const order = LIST_ORDER[state];
+    if (!order) throw new Error(`PostgresDriver.list: unknown state ${JSON.stringify(state)}`);
+    const rows = await this.rows<JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM ${this.names.ident}.jobs WHERE queue = $1 AND state = $2 ORDER BY ${order} OFFSET $3 LIMIT $4`,
+      [queue, state, options.offset, options.limit]);
+    return rows.map(toRecord);
+  }
+
+  async queues(): Promise<string[]> {
+    const rows = await this.rows<{ name: string }>(`SELECT name FROM ${this.names.ident}.queues WHERE known ORDER BY name`, []);
+    return rows.map((row) => row.name);
+  }
+
+  async retry(queue: string, id: string): Promise<boolean> {
+    return (await this.call<boolean>('revive($1, $2)', [queue, id])) === true;
+  }
+
+  retryAllDead(queue: string): Promise<number> {
+    return this.inChunks('revive_dead($1, $2)', queue);
+  }
+
+  removeAllDead(queue: string): Promise<number> {
+    return this.inChunks('remove_dead($1, $2)', queue);
+  }
+
+  async remove(queue: string, id: string): Promise<boolean> {
+    const rows = await this.rows(`DELETE FROM ${this.names.ident}.jobs WHERE queue = $1 AND id = $2 RETURNING 1`, [queue, id]);
+    return rows.length > 0;
+  }
+
+  async pause(queue: string): Promise<void> {
+    await this.call('set_paused($1, true)', [queue]);
+  }
+
+  async resume(queue: string): Promise<void> {
+    await this.call('set_paused($1, false)', [queue]);
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    const [row] = await this.rows<{ paused: boolean }>(`SELECT paused FROM ${this.names.ident}.queues WHERE name = $1`, [queue]);
+    return row?.paused ?? false;
+  }
+
+  async enqueueTick(request: TickRequest): Promise<TickOutcome> {
+    const { job } = request;
+    const params = JSON.parse(jobsParameter([job])) as unknown[];
+    return this.call<TickOutcome>('enqueue_tick($1, $2, $3, $4, $5::jsonb)', [job.queue, request.schedule, request.tickAt, request.overlap, JSON.stringify(params[0])]);
+  }
+
+  async scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+    if (schedules.length === 0) return {};
+    const rows = await this.rows<{ queue: string; name: string; paused: boolean; last_tick_at: string | null; last_job_id: string | null }>(
+      `SELECT s.queue, s.name, s.paused, s.last_tick_at, s.last_job_id FROM ${this.names.ident}.schedules s
+       JOIN unnest($1::text[], $2::text[]) AS r(queue, name) ON s.queue = r.queue AND s.name = r.name`,
+      [schedules.map((schedule) => schedule.queue), schedules.map((schedule) => schedule.name)]);
+    const states: Record<string, ScheduleState> = {};
+    for (const row of rows) {
+      states[row.name] = {
+        paused: row.paused,
+        ...(row.last_tick_at !== null && { lastTickAt: Number(row.last_tick_at) }),
+        ...(row.last_job_id !== null && { lastJobId: row.last_job_id }),
+      };
+    }
+    return states;
+  }
+
+  async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    await this.call('set_schedule_paused($1, $2, $3)', [schedule.queue, schedule.name, paused]);
+  }
+
+  private watchPool(): void {
+    // An idle pooled connection that drops must not crash the process; the next query reconnects.
+    this.pool.on('error', (error) => this.warn(`PostgresDriver: an idle connection failed: ${error.message}`));
+  }
+
+  private async prepareSchema(): Promise<void> {
+    if (this.options.migrate === false) {
+      const version = await schemaVersion(this.pool, this.names);
+      if (version < SCHEMA_VERSION) {
+        throw new Error(`PostgresDriver: schema "${this.names.schema}" is at version ${version}, this package needs ${SCHEMA_VERSION}. Run \`npx nest-jobs-postgres-migrate --url <url> --schema ${this.names.schema}\` (or migratePostgres()), or leave the migrate option on.`);
+      }
+      return;
+    }
+    const client = await this.pool.connect();
+    try {
+      await applyMigrations(client, this.names);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async enqueueVia(query: <Row>(text: string, values: unknown[]) => Promise<Row[]>, jobs: NewJob[]): Promise<EnqueueResult[]> {
+    const rows = await query<{ job_id: string; created: boolean; job_state: JobState }>(
+      `SELECT job_id, created, job_state FROM ${this.names.ident}.enqueue($1::jsonb)`, [jobsParameter(jobs)]);
+    return rows.map((row) => ({ id: row.job_id, created: row.created, state: row.job_state }));
+  }
+
+  private async inChunks(call: string, queue: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = (await this.call<number>(call, [queue, ADMIN_CHUNK])) ?? 0;
+      total += count;
+      if (count < ADMIN_CHUNK) return total;
+    }
+  }
+
+  private async outcomes(call: string, values: unknown[]): Promise<LeaseOutcome[]> {
+    return (await this.call<LeaseOutcome[]>(call, values)) ?? [];
+  }
+
+  /** Calls one of the schema's functions and returns its scalar result. */
+  private async call<T>(call: string, values: unknown[]): Promise<T> {
+    const [row] = await this.rows<{ value: T }>(`SELECT ${this.names.ident}.${call} AS value`, values);
+    return row!.value;
+  }
+
+  private async rows<Row>(text: string, values: unknown[]): Promise<Row[]> {
+    const result = await this.pool.query(text, values);
+    return result.rows as Row[];
+  }
+
+  private async eventBody(id: string): Promise<string | undefined> {
+    const [row] = await this.rows<{ body: string }>(`SELECT body FROM ${this.names.ident}.event_bodies WHERE id = $1`, [id]);
+    return row?.body;
+  }
+
+  private warn(message: string): void {
+    (this.options.logger ?? console).warn(message);
+  }
+}
+
+const leaseRef = (item: LeaseRef): LeaseRef => ({ id: item.id, token: item.token });
