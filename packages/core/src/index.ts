@@ -19,6 +19,7 @@ export * from './interfaces/index.js';
 export * from './errors/index.js';
 // Driver-author types (ports, leased jobs, settle items, events) live at '@nest-jobs/core/driver'.
 export type { QueueDriver } from './driver/queue-driver.interface.js';
+export type { JobsOutbox, OutboxLag } from './driver/transactional.js';
 export { JOB_STATES } from './driver/job-record.js';
 export type { JobCounts, JobError, JobRecord, JobState, RetentionOptions } from './driver/job-record.js';
 export type { JobEventType } from './driver/driver-event.js';

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JOB_STATES, type JobState } from '../driver/job-record.js';
 import type { AdminPort, SchedulePort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
-import { JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
+import type { JobsOutbox, OutboxLag } from '../driver/transactional.js';
+import { JOBS_ADMIN_PORT, JOBS_OUTBOX, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import type { JobHandle } from '../producer/job-handle.interface.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
@@ -26,7 +27,13 @@ export class JobsAdmin {
     private readonly registry: JobRegistry,
     private readonly enqueuer: EnqueueService,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_OUTBOX) private readonly outbox: JobsOutbox | null,
   ) {}
+
+  /** How far the module's outbox relay is behind; null without an outbox. */
+  async outboxLag(): Promise<OutboxLag | null> {
+    return this.outbox ? this.outbox.lag() : null;
+  }
 
   async queues(): Promise<QueueInfo[]> {
     const names = [...new Set([...this.registry.queues(), ...(await this.driver.queues())])].sort();

@@ -4,3 +4,4 @@ export * from './driver-event.js';
 export * from './queue-driver.interface.js';
 export { isValidQueueName, MAX_PRIORITY } from '../registry/option-validators.js';
 export { RandomText } from './random-text.js';
+export { canEnqueueInTransaction, type JobsOutbox, type OutboxLag, type TransactionalProducerPort } from './transactional.js';

@@ -61,4 +61,11 @@ export interface EnqueueOptions {
   jobId?: string;
   priority?: number;
   attempts?: number;
+  /**
+   * Enqueue inside the application's own database transaction: the job exists
+   * if and only if it commits. A pg client after BEGIN, a TypeORM QueryRunner
+   * or EntityManager. Needs a driver that supports it (PostgresDriver) or an
+   * `outbox` on the module; other drivers refuse it. One transaction per call.
+   */
+  transaction?: object;
 }

@@ -12,3 +12,6 @@ export const JOBS_LIFECYCLE_PORT = Symbol('nest-jobs:driver:lifecycle');
 export const DRIVER_ROLE_TOKENS = [
   JOBS_WORKER_PORT, JOBS_PRODUCER_PORT, JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT, JOBS_EVENT_FEED, JOBS_LIFECYCLE_PORT,
 ] as const;
+
+/** The module's `outbox` option, or null: transactional enqueue for drivers that cannot join the app's transaction. */
+export const JOBS_OUTBOX = Symbol('nest-jobs:outbox');

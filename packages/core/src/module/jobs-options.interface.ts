@@ -1,4 +1,5 @@
 import type { QueueDriver } from '../driver/queue-driver.interface.js';
+import type { JobsOutbox } from '../driver/transactional.js';
 import type { JobOptions } from '../interfaces/job-options.interface.js';
 
 /** What this process does: run handlers and schedules (`worker`), only enqueue (`producer`), or both. */
@@ -8,6 +9,12 @@ export type JobsMode = 'all' | 'worker' | 'producer';
 export interface JobsModuleOptions {
   /** `new RedisDriver({ url })` in production, `new MemoryDriver()` in dev and tests. The module closes it on shutdown. */
   driver: QueueDriver;
+  /**
+   * Transactional enqueue for a driver that cannot join the application's
+   * transaction: `new PostgresOutbox({ pool })` with a RedisDriver. Every
+   * instance relays committed jobs to the driver. Default none.
+   */
+  outbox?: JobsOutbox;
   /** Default: env `JOBS_MODE`, else `all`. */
   mode?: JobsMode;
   /** Queues this process consumes. Default: env `JOBS_QUEUES=a,b`, else every queue with a handler. */

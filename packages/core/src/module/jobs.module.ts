@@ -23,7 +23,7 @@ import {
   JOBS_OPTIONS_TYPE,
 } from './jobs-module-definition.js';
 import type { JobsModuleOptions } from './jobs-options.interface.js';
-import { DRIVER_ROLE_TOKENS, JOBS_PRODUCER_PORT, JOBS_SCHEDULE_PORT } from './driver-roles.tokens.js';
+import { DRIVER_ROLE_TOKENS, JOBS_OUTBOX, JOBS_PRODUCER_PORT, JOBS_SCHEDULE_PORT } from './driver-roles.tokens.js';
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
 import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
@@ -34,6 +34,7 @@ const runtimeProviders: Provider[] = [
   // The composition root: every role is the one driver object, seen through a narrower type where it is injected.
   ...DRIVER_ROLE_TOKENS.filter((token) => token !== JOBS_PRODUCER_PORT && token !== JOBS_SCHEDULE_PORT)
     .map((token): Provider => ({ provide: token, useExisting: JOBS_DRIVER })),
+  { provide: JOBS_OUTBOX, useFactory: (options: JobsModuleOptions) => options.outbox ?? null, inject: [JOBS_MODULE_OPTIONS] },
   // Testing mode writes down what producers and schedules enqueue, for JobsTester.enqueued().
   EnqueueLog,
   {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NewJob } from '../driver/job-record.js';
+import type { EnqueueResult, NewJob } from '../driver/job-record.js';
+import { canEnqueueInTransaction, type JobsOutbox } from '../driver/transactional.js';
 import type { EventFeed, ProducerPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_EVENT_FEED, JOBS_PRODUCER_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_EVENT_FEED, JOBS_OUTBOX, JOBS_PRODUCER_PORT } from '../module/driver-roles.tokens.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { messages } from '../registry/jobs.messages.js';
@@ -28,6 +29,7 @@ export class EnqueueService {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_OUTBOX) private readonly outbox: JobsOutbox | null,
   ) {}
 
   async enqueue(
@@ -35,14 +37,28 @@ export class EnqueueService {
     items: ReadonlyArray<{ job: string; payload?: unknown; options?: EnqueueOptions }>,
   ): Promise<DriverJobHandle<unknown>[]> {
     const now = this.clock.now();
-    const jobs = items.map((item) => this.prepare(this.definitionOf(classRef, item.job), item.payload, item.options ?? {}, now));
-    return this.submit(jobs);
+    const definitions = items.map((item) => this.definitionOf(classRef, item.job));
+    const jobs = items.map((item, index) => this.prepare(definitions[index]!, item.payload, item.options ?? {}, now));
+    const transaction = sharedTransaction(items, definitions[0]?.handler ?? classRef.name);
+    if (transaction === undefined) return this.submit(jobs);
+    return this.handles(jobs, await this.enqueueInTransaction(transaction, jobs, definitions[0]!.handler));
   }
 
   /** Enqueues prepared jobs (also used by the scheduler's trigger). */
   async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
     if (jobs.length === 0) return [];
-    const results = await this.driver.enqueue(jobs);
+    return this.handles(jobs, await this.driver.enqueue(jobs));
+  }
+
+  /** The module's outbox if there is one, else the driver itself; a driver that can do neither is refused. */
+  private enqueueInTransaction(transaction: object, jobs: NewJob[], handler: string): Promise<EnqueueResult[]> {
+    if (this.outbox) return this.outbox.write(transaction, jobs);
+    if (canEnqueueInTransaction(this.driver)) return this.driver.enqueueInTransaction(transaction, jobs);
+    const kind = (this.driver as { kind?: unknown }).kind;
+    throw new InvalidJobInputError(messages.transactionUnsupported(handler, typeof kind === 'string' ? kind : 'configured'));
+  }
+
+  private handles(jobs: NewJob[], results: EnqueueResult[]): DriverJobHandle<unknown>[] {
     return results.map((result, index) => {
       const job = jobs[index]!;
       return new DriverJobHandle(this.driver, this.feed, result.id, job.queue, job.name, result.created);
@@ -78,6 +94,16 @@ export class EnqueueService {
     if (definition.kind !== 'job') throw new InvalidJobInputError(messages.scheduleNotJob(definition.handler));
     return definition;
   }
+}
+
+/** The one transaction of a call's items, or undefined; items naming different ones are refused. */
+function sharedTransaction(items: ReadonlyArray<{ options?: EnqueueOptions }>, handler: string): object | undefined {
+  const transaction = items[0]?.options?.transaction;
+  if (transaction !== undefined && (typeof transaction !== 'object' || transaction === null)) {
+    failFor(`Enqueue of job "${handler}"`, InvalidJobInputError)('transaction', 'a database client or transaction object', transaction);
+  }
+  if (items.some((item) => item.options?.transaction !== transaction)) throw new InvalidJobInputError(messages.mixedTransactions(handler));
+  return transaction;
 }
 
 function runAtOf(options: EnqueueOptions, now: number, fail: ReturnType<typeof failFor>): number {

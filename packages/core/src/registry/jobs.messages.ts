@@ -1,5 +1,9 @@
 /** Every user-facing configuration message, so wording stays consistent. */
 export const messages = {
+  transactionUnsupported: (handler: string, driverKind: string) =>
+    `Enqueue of job "${handler}": the transaction option needs a driver that enqueues inside transactions (PostgresDriver) or an outbox (JobsModule.forRoot({ driver, outbox: new PostgresOutbox({ pool }) })); the ${driverKind} driver cannot honour it.`,
+  mixedTransactions: (handler: string) =>
+    `Enqueue of job "${handler}": all items of one enqueueMany must share one transaction option (or none).`,
   missingDriver: () =>
     'JobsModule.forRoot: `driver` is required, e.g. `new MemoryDriver()` or `new RedisDriver({ url })`.',
   badMode: (source: string, got: unknown) =>
