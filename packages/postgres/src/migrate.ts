@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { applyMigrations, type MigrationReport } from './schema/migrations.js';
+import { applyMigrations, DRIVER_MIGRATIONS, OUTBOX_MIGRATIONS, type MigrationReport } from './schema/migrations.js';
 import { schemaNames } from './schema/schema-names.js';
 
 export { SCHEMA_VERSION, type MigrationReport } from './schema/migrations.js';
@@ -9,8 +9,10 @@ export interface MigratePostgresOptions {
   /** Connection string. Give this or `pool`. */
   url?: string;
   pool?: pg.Pool;
-  /** Default `nest_jobs`, as PostgresDriver's. */
+  /** Default `nest_jobs`, as PostgresDriver's and PostgresOutbox's. */
   schema?: string;
+  /** Migrate PostgresOutbox's table instead of the driver's (an app on Redis with an outbox). Default false. */
+  outbox?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function migratePostgres(options: MigratePostgresOptions): Promise<
   const client = options.pool ? await options.pool.connect() : new pg.Client({ connectionString: options.url });
   if (!options.pool) await (client as pg.Client).connect();
   try {
-    return await applyMigrations(client, names);
+    return await applyMigrations(client, names, options.outbox ? OUTBOX_MIGRATIONS : DRIVER_MIGRATIONS);
   } finally {
     if (options.pool) (client as pg.PoolClient).release();
     else await (client as pg.Client).end();

@@ -229,7 +229,8 @@ export class PostgresDriver implements QueueDriver {
 
   private watchPool(): void {
     // An idle pooled connection that drops must not crash the process; the next query reconnects.
-    this.pool.on('error', (error) => this.warn(`PostgresDriver: an idle connection failed: ${error.message}`));
+    // After close, a server shutting down may still reach connections that are ending: not news.
+    this.pool.on('error', (error) => this.closed || this.warn(`PostgresDriver: an idle connection failed: ${error.message}`));
   }
 
   private async prepareSchema(): Promise<void> {

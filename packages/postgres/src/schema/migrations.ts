@@ -4,6 +4,7 @@ import { helpersV1 } from './v1-helpers.sql.js';
 import { producerV1 } from './v1-producer.sql.js';
 import { tablesV1 } from './v1-tables.sql.js';
 import { workerV1 } from './v1-worker.sql.js';
+import { outboxV1 } from './v1-outbox.sql.js';
 import { fillTemplate, type SchemaNames } from './schema-names.js';
 
 /** One step of the schema, applied once, in version order, inside one transaction with the others. */
@@ -13,12 +14,30 @@ interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [
-  { version: 1, description: 'jobs, queues, schedules; enqueue, fetch, settle and admin functions', sql: tablesV1 + helpersV1 + producerV1 + workerV1 + adminV1 },
-];
+/** A line of versions with its own bookkeeping table: the driver's tables, or the outbox's. */
+export interface MigrationPlan {
+  /** What the versions are of, for messages. */
+  label: string;
+  table: string;
+  steps: readonly Migration[];
+}
 
-/** The schema version this package needs. */
-export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+export const DRIVER_MIGRATIONS: MigrationPlan = {
+  label: 'PostgresDriver',
+  table: 'migrations',
+  steps: [
+    { version: 1, description: 'jobs, queues, schedules; enqueue, fetch, settle and admin functions', sql: tablesV1 + helpersV1 + producerV1 + workerV1 + adminV1 },
+  ],
+};
+
+export const OUTBOX_MIGRATIONS: MigrationPlan = {
+  label: 'PostgresOutbox',
+  table: 'outbox_migrations',
+  steps: [{ version: 1, description: 'outbox table and write function', sql: outboxV1 }],
+};
+
+/** The schema version this package's driver needs. */
+export const SCHEMA_VERSION = DRIVER_MIGRATIONS.steps.at(-1)!.version;
 
 export interface MigrationReport {
   /** Versions applied by this call, in order (empty: already up to date). */
@@ -28,25 +47,26 @@ export interface MigrationReport {
 }
 
 /**
- * Brings the schema to {@link SCHEMA_VERSION} on `client` (not in a transaction).
+ * Brings the schema to the plan's last version on `client` (not in a transaction).
  * An advisory lock per schema serialises concurrent callers, so any number of
  * instances may run it at start-up.
  */
-export async function applyMigrations(client: pg.ClientBase, names: SchemaNames): Promise<MigrationReport> {
+export async function applyMigrations(client: pg.ClientBase, names: SchemaNames, plan: MigrationPlan = DRIVER_MIGRATIONS): Promise<MigrationReport> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`nest-jobs:migrate:${names.schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${names.ident}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${names.ident}.migrations (
+    await client.query(`CREATE TABLE IF NOT EXISTS ${names.ident}.${plan.table} (
       version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const current = await schemaVersion(client, names);
-    if (current > SCHEMA_VERSION) {
-      throw new Error(`PostgreSQL schema "${names.schema}" is at version ${current}, newer than this @nest-jobs/postgres knows (${SCHEMA_VERSION}): upgrade the package.`);
+    const current = await schemaVersion(client, names, plan);
+    const latest = plan.steps.at(-1)!.version;
+    if (current > latest) {
+      throw new Error(`${plan.label}: schema "${names.schema}" is at version ${current}, newer than this @nest-jobs/postgres knows (${latest}): upgrade the package.`);
     }
     const applied: number[] = [];
-    for (const migration of MIGRATIONS.filter((step) => step.version > current)) {
+    for (const migration of plan.steps.filter((step) => step.version > current)) {
       await client.query(fillTemplate(migration.sql, names));
-      await client.query(`INSERT INTO ${names.ident}.migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+      await client.query(`INSERT INTO ${names.ident}.${plan.table} (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
       applied.push(migration.version);
     }
     await client.query('COMMIT');
@@ -58,9 +78,9 @@ export async function applyMigrations(client: pg.ClientBase, names: SchemaNames)
 }
 
 /** The schema's applied version; 0 when it has none yet. */
-export async function schemaVersion(client: pg.ClientBase | pg.Pool, names: SchemaNames): Promise<number> {
-  const exists = await client.query<{ table: string | null }>('SELECT to_regclass($1) AS "table"', [`${names.ident}.migrations`]);
+export async function schemaVersion(client: pg.ClientBase | pg.Pool, names: SchemaNames, plan: MigrationPlan = DRIVER_MIGRATIONS): Promise<number> {
+  const exists = await client.query<{ table: string | null }>('SELECT to_regclass($1) AS "table"', [`${names.ident}.${plan.table}`]);
   if (!exists.rows[0]?.table) return 0;
-  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${names.ident}.migrations`);
+  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${names.ident}.${plan.table}`);
   return result.rows[0]?.version ?? 0;
 }

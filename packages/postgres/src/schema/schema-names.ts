@@ -11,19 +11,22 @@ export interface SchemaNames {
   readonly eventChannel: string;
   /** Channel of wake-ups: a queue got work, or will at a time. */
   readonly wakeChannel: string;
+  /** Channel of the outbox: rows committed for the relay. */
+  readonly outboxChannel: string;
 }
 
 export function schemaNames(schema: string, culprit = 'PostgresDriver'): SchemaNames {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw new Error(`${culprit}: schema must be a lower-case SQL identifier of 1–48 characters (letters, digits, _; got ${JSON.stringify(schema)}).`);
   }
-  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake` };
+  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake`, outboxChannel: `${schema}:outbox` };
 }
 
-/** Fills a SQL template: `@s.` is the schema, `@events` and `@wake` the channel names as string literals. */
+/** Fills a SQL template: `@s.` is the schema, `@events`, `@wake` and `@outbox` the channel names as string literals. */
 export function fillTemplate(template: string, names: SchemaNames): string {
   return template
     .replaceAll('@s.', `${names.ident}.`)
     .replaceAll('@events', `'${names.eventChannel}'`)
-    .replaceAll('@wake', `'${names.wakeChannel}'`);
+    .replaceAll('@wake', `'${names.wakeChannel}'`)
+    .replaceAll('@outbox', `'${names.outboxChannel}'`);
 }
