@@ -5,21 +5,14 @@ import type {
 import type pg from 'pg';
 import { NotificationListener } from './notification-listener.js';
 import { PostgresEventFeed } from './postgres-event-feed.js';
+import { PostgresReads } from './postgres-reads.js';
 import { resolvePool, type PostgresDriverOptions } from './postgres-driver-options.js';
-import { JOB_COLUMNS, jobsParameter, toLeased, toRecord, type JobRow } from './row-codec.js';
+import { JOB_COLUMNS, jobsParameter, toLeased, type JobRow } from './row-codec.js';
 import { applyMigrations, SCHEMA_VERSION, schemaVersion } from './schema/migrations.js';
 import { schemaNames, type SchemaNames } from './schema/schema-names.js';
 import { transactionQuery } from './transaction-query.js';
 import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
 
-/** Listing order per state, as the driver contract documents it. */
-const LIST_ORDER: Record<JobState, string> = {
-  waiting: 'priority DESC, ready_at, seq',
-  delayed: 'run_at, seq',
-  active: 'lease_until, seq',
-  completed: 'seq DESC',
-  dead: 'seq DESC',
-};
 
 /** Rows per bounded admin chunk (removeAllDead, retryAllDead). */
 const ADMIN_CHUNK = 1_000;
@@ -38,6 +31,7 @@ export class PostgresDriver implements QueueDriver {
   private readonly ownsPool: boolean;
   private readonly waiters = new WakeWaiters();
   private readonly feed: PostgresEventFeed;
+  private readonly reads: PostgresReads;
   private listener: NotificationListener | undefined;
   private users = 0;
   private closed = false;
@@ -46,6 +40,7 @@ export class PostgresDriver implements QueueDriver {
     this.names = schemaNames(options?.schema ?? 'nest_jobs');
     ({ pool: this.pool, owned: this.ownsPool } = resolvePool(options, 'PostgresDriver'));
     this.watchPool();
+    this.reads = new PostgresReads(this.names, (text, values) => this.rows(text, values));
     this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
   }
 
@@ -143,31 +138,28 @@ export class PostgresDriver implements QueueDriver {
     return this.feed.subscribe(listener);
   }
 
-  async getJob(queue: string, id: string): Promise<JobRecord | null> {
-    const [row] = await this.rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM ${this.names.ident}.jobs WHERE queue = $1 AND id = $2`, [queue, id]);
-    return row ? toRecord(row) : null;
+  getJob(queue: string, id: string): Promise<JobRecord | null> {
+    return this.reads.getJob(queue, id);
   }
 
-  async counts(queue: string): Promise<JobCounts> {
-    const rows = await this.rows<{ state: JobState; count: number }>(
-      `SELECT state, count(*)::integer AS count FROM ${this.names.ident}.jobs WHERE queue = $1 GROUP BY state`, [queue]);
-    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 };
-    for (const row of rows) counts[row.state] = row.count;
-    return counts;
+  counts(queue: string): Promise<JobCounts> {
+    return this.reads.counts(queue);
   }
 
-  async list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
-    const order = LIST_ORDER[state];
-    if (!order) throw new Error(`PostgresDriver.list: unknown state ${JSON.stringify(state)}`);
-    const rows = await this.rows<JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM ${this.names.ident}.jobs WHERE queue = $1 AND state = $2 ORDER BY ${order} OFFSET $3 LIMIT $4`,
-      [queue, state, options.offset, options.limit]);
-    return rows.map(toRecord);
+  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
+    return this.reads.list(queue, state, options);
   }
 
-  async queues(): Promise<string[]> {
-    const rows = await this.rows<{ name: string }>(`SELECT name FROM ${this.names.ident}.queues WHERE known ORDER BY name`, []);
-    return rows.map((row) => row.name);
+  queues(): Promise<string[]> {
+    return this.reads.queues();
+  }
+
+  isPaused(queue: string): Promise<boolean> {
+    return this.reads.isPaused(queue);
+  }
+
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
+    return this.reads.scheduleStates(schedules);
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
@@ -195,32 +187,10 @@ export class PostgresDriver implements QueueDriver {
     await this.call('set_paused($1, false)', [queue]);
   }
 
-  async isPaused(queue: string): Promise<boolean> {
-    const [row] = await this.rows<{ paused: boolean }>(`SELECT paused FROM ${this.names.ident}.queues WHERE name = $1`, [queue]);
-    return row?.paused ?? false;
-  }
-
   async enqueueTick(request: TickRequest): Promise<TickOutcome> {
     const { job } = request;
     const params = JSON.parse(jobsParameter([job])) as unknown[];
     return this.call<TickOutcome>('enqueue_tick($1, $2, $3, $4, $5::jsonb)', [job.queue, request.schedule, request.tickAt, request.overlap, JSON.stringify(params[0])]);
-  }
-
-  async scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
-    if (schedules.length === 0) return {};
-    const rows = await this.rows<{ queue: string; name: string; paused: boolean; last_tick_at: string | null; last_job_id: string | null }>(
-      `SELECT s.queue, s.name, s.paused, s.last_tick_at, s.last_job_id FROM ${this.names.ident}.schedules s
-       JOIN unnest($1::text[], $2::text[]) AS r(queue, name) ON s.queue = r.queue AND s.name = r.name`,
-      [schedules.map((schedule) => schedule.queue), schedules.map((schedule) => schedule.name)]);
-    const states: Record<string, ScheduleState> = {};
-    for (const row of rows) {
-      states[row.name] = {
-        paused: row.paused,
-        ...(row.last_tick_at !== null && { lastTickAt: Number(row.last_tick_at) }),
-        ...(row.last_job_id !== null && { lastJobId: row.last_job_id }),
-      };
-    }
-    return states;
   }
 
   async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
