@@ -3,6 +3,7 @@ import { JobEvents, JobsAdmin, type JobEvent } from '@nest-jobs/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { METRICS_OPTIONS, type JobsMetricsOptions } from './metrics-options.interface.js';
+import { collectOutboxGauges } from './outbox-gauges.js';
 import { collectQueueGauges } from './queue-gauges.js';
 
 const DEFAULT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -55,6 +56,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
       registers,
     });
     collectQueueGauges(admin, prefix, registers);
+    collectOutboxGauges(admin, prefix, registers);
   }
 
   onModuleInit(): void {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { JobsOutbox } from '@nest-jobs/core';
 import request from 'supertest';
 import { DEMO_AUTH, bootDashboardApp, type DashboardSpecApp } from '../spec-support/boot-dashboard.js';
 import { eventually } from '../spec-support/eventually.js';
@@ -35,6 +36,20 @@ describe('JobsMetricsModule', () => {
     expect(age).toBeGreaterThanOrEqual(0.25);
     expect(age).toBeLessThan(10);
     expect((await request(booted.app.getHttpServer()).get('/jobs')).status).toBe(401);
+  });
+
+  it('reports the outbox relay lag when the module has an outbox, and 0 without one', async () => {
+    const outbox: JobsOutbox = {
+      write: () => Promise.resolve([]), start: () => Promise.resolve(), stop: () => Promise.resolve(),
+      lag: () => Promise.resolve({ pending: 42, oldestMs: 1_500 }),
+    };
+    booted = await bootDashboardApp({ path: '/jobs', public: true }, { outbox, imports: [JobsMetricsModule.forRoot({ path: '/metrics' })] });
+    const text = (await request(booted.app.getHttpServer()).get('/metrics')).text;
+    expect(text).toContain('nest_jobs_outbox_pending_jobs 42');
+    expect(text).toContain('nest_jobs_outbox_oldest_age_seconds 1.5');
+    await booted.app.close();
+    booted = await bootDashboardApp({ path: '/jobs', public: true }, { imports: [JobsMetricsModule.forRoot({ path: '/metrics' })] });
+    expect((await request(booted.app.getHttpServer()).get('/metrics')).text).toMatch(/^nest_jobs_outbox_pending_jobs 0$/m);
   });
 
   it('reports scheduler lag from the tick instant in the job id to the job starting', async () => {
