@@ -42,10 +42,19 @@ export class JobsConfig {
     this.leaseMs = positive('leaseMs', options.leaseMs, 30_000, 100);
     this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1, MAX_FETCH_BATCH_SIZE);
     this.testing = resolveTesting(options);
+    checkOutbox(options.outbox);
   }
 
   get runsWorkers(): boolean {
     return this.mode !== 'producer';
+  }
+}
+
+function checkOutbox(outbox: unknown): void {
+  if (outbox === undefined || outbox === null) return;
+  const methods = ['write', 'start', 'stop', 'lag'] as const;
+  if (typeof outbox !== 'object' || methods.some((method) => typeof (outbox as Record<string, unknown>)[method] !== 'function')) {
+    throw new JobsConfigurationError(`JobsModule.forRoot: outbox must implement JobsOutbox (write, start, stop, lag), e.g. new PostgresOutbox({ pool }) (got ${typeof outbox === 'object' ? 'an object without them' : typeof outbox}).`);
   }
 }
 

@@ -82,6 +82,10 @@ describe('enqueue with a transaction', () => {
     expect(outbox.calls).toEqual(['start', 'stop']);
   });
 
+  it('refuses an outbox option that is not a JobsOutbox at bootstrap', async () => {
+    await expect(bootJobsApp([MailJobs], { outbox: { write: () => undefined } as unknown as JobsOutbox })).rejects.toThrow(/outbox must implement JobsOutbox \(write, start, stop, lag\)/);
+  });
+
   it('reports no outbox lag without an outbox', async () => {
     const { app } = await bootJobsApp([MailJobs]);
     await app.init();
