@@ -1,6 +1,7 @@
 // Version 1, tables. Times are epoch ms (bigint) as core hands them over; `seq`
-// orders a state's jobs (FIFO, newest-first listings); `ready_at` is when a
-// waiting job became runnable (a released job gets a place below every epoch).
+// orders a state's jobs (fresh on each entry into a state: FIFO, newest-first
+// listings); `ready_at` is when a waiting job entered waiting (database clock),
+// or, for a released lease, a place below every epoch: the front of its priority.
 export const tablesV1 = `
 CREATE TABLE @s.queues (
   name text PRIMARY KEY,

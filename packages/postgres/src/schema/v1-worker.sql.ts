@@ -11,6 +11,7 @@ DECLARE
   r @s.jobs;
   v_leased @s.jobs[];
   v_error jsonb;
+  v_id text;
 BEGIN
   FOR r IN SELECT * FROM @s.jobs WHERE queue = p_queue AND state = 'active' AND lease_until <= v_now
            ORDER BY lease_until LIMIT 1000 FOR UPDATE SKIP LOCKED LOOP
@@ -29,11 +30,11 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- A job that fell due queues behind those already waiting before its run time.
-  UPDATE @s.jobs j SET state = 'waiting', ready_at = j.run_at
-  FROM (SELECT id FROM @s.jobs WHERE queue = p_queue AND state = 'delayed' AND run_at <= v_now
-        ORDER BY run_at, seq LIMIT 1000 FOR UPDATE SKIP LOCKED) due
-  WHERE j.queue = p_queue AND j.id = due.id;
+  -- Jobs that fell due enter waiting now, behind every job already waiting, in run-time order.
+  FOR v_id IN SELECT id FROM @s.jobs WHERE queue = p_queue AND state = 'delayed' AND run_at <= v_now
+              ORDER BY run_at, seq LIMIT 1000 FOR UPDATE SKIP LOCKED LOOP
+    UPDATE @s.jobs SET state = 'waiting', ready_at = v_now, seq = nextval('@s.job_seq') WHERE queue = p_queue AND id = v_id;
+  END LOOP;
 
   IF p_max <= 0 OR coalesce((SELECT paused FROM @s.queues WHERE name = p_queue), false) THEN
     RETURN;

@@ -1,5 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryDriver } from '@nest-jobs/core';
+import { PostgresDriver } from '@nest-jobs/postgres';
+import { startPostgresServer, type PostgresServerHandle } from '@nest-jobs/postgres/testing';
 import { RedisDriver } from '@nest-jobs/redis';
 import { uniquePrefix, useRedisServer } from '../support/redis.js';
 import { recordFault } from '../support/results.js';
@@ -7,10 +9,18 @@ import { RealClock, VirtualClock } from './context.js';
 import { FUZZ_STEPS, type FuzzTarget, fuzzSeeds, runSeed, type SeedResult } from './runner.js';
 
 const server = useRedisServer();
+let postgres: PostgresServerHandle | undefined;
+beforeAll(async () => {
+  postgres = await startPostgresServer();
+}, 60_000);
+afterAll(async () => {
+  await postgres?.stop();
+}, 60_000);
+let schemas = 0;
 /** Soaks (FUZZ_SEEDS, FUZZ_STEPS) outgrow the suite's 120 s; Redis steps take up to ~40 ms with real sleeps. */
 const TIMEOUT_MS = Math.max(120_000, fuzzSeeds().length * FUZZ_STEPS * 40);
 
-async function fuzz(label: 'memory' | 'redis', createTarget: () => Promise<FuzzTarget>): Promise<void> {
+async function fuzz(label: 'memory' | 'redis' | 'postgres', createTarget: () => Promise<FuzzTarget>): Promise<void> {
   const started = Date.now();
   const results: SeedResult[] = [];
   for (const seed of fuzzSeeds()) results.push(await runSeed(label, seed, FUZZ_STEPS, createTarget));
@@ -45,6 +55,14 @@ describe('invariant fuzzing: random interleavings keep every job in exactly one 
   it('RedisDriver on a harness redis-server matches the model, allowing for real time', async () => {
     await fuzz('redis', async () => {
       const driver = new RedisDriver({ url: server().url, prefix: uniquePrefix('fuzz') });
+      await driver.open();
+      return { driver, clock: new RealClock(), dispose: () => driver.close() };
+    });
+  }, TIMEOUT_MS);
+
+  it('PostgresDriver on a harness PostgreSQL matches the model, allowing for real time', async () => {
+    await fuzz('postgres', async () => {
+      const driver = new PostgresDriver({ url: postgres!.url, schema: `fuzz_${++schemas}`, poolSize: 3 });
       await driver.open();
       return { driver, clock: new RealClock(), dispose: () => driver.close() };
     });

@@ -56,7 +56,7 @@ export async function runSeed(label: string, seed: number, steps: number, create
     const shown = log.slice(-STEPS_SHOWN);
     const violation = [
       `invariant fuzzing (${label}) seed ${seed} failed at step ${log.length - 1}: ${error instanceof Error ? error.message : String(error)}`,
-      `replay: FUZZ_SEED=${seed} FUZZ_STEPS=${log.length}${label === 'redis' ? ' (redis timing may differ on replay)' : ''}`,
+      `replay: FUZZ_SEED=${seed} FUZZ_STEPS=${log.length}${label === 'memory' ? '' : ` (${label} timing may differ on replay)`}`,
       `steps${shown.length < log.length ? ` (last ${shown.length} of ${log.length})` : ''}:`,
       ...shown.map((line) => `  ${line}`),
     ].join('\n');
