@@ -1,7 +1,6 @@
 import type { EnqueueResult, JobsOutbox, NewJob, OutboxLag, ProducerPort } from '@nest-jobs/core/driver';
 import pg from 'pg';
 import { NotificationListener } from '../notification-listener.js';
-import { jobsParameter } from '../row-codec.js';
 import { applyMigrations, OUTBOX_MIGRATIONS } from '../schema/migrations.js';
 import { schemaNames, type SchemaNames } from '../schema/schema-names.js';
 import { transactionQuery } from '../transaction-query.js';
@@ -50,7 +49,8 @@ export class PostgresOutbox implements JobsOutbox {
   async write(transaction: object, jobs: NewJob[]): Promise<EnqueueResult[]> {
     const query = transactionQuery(transaction, 'PostgresOutbox.write');
     if (jobs.length === 0) return [];
-    await query(`SELECT ${this.names.ident}.outbox_write($1::jsonb)`, [jobsParameter(jobs)]);
+    // Every field core set, as given: the relay hands the driver the same job core would have.
+    await query(`SELECT ${this.names.ident}.outbox_write($1::jsonb)`, [JSON.stringify(jobs)]);
     // The job does not exist on the driver yet; it will, in this state, once the transaction commits.
     return jobs.map((job) => ({ id: job.id, created: true, state: job.runAt > job.enqueuedAt ? 'delayed' : 'waiting' }));
   }
