@@ -84,7 +84,8 @@ export class PostgresDriver implements QueueDriver {
   }
 
   async registerQueues(queues: string[]): Promise<void> {
-    for (const queue of queues) await this.call('know_queue($1)', [queue]);
+    if (queues.length === 0) return;
+    await this.rows(`SELECT ${this.names.ident}.know_queue(name) FROM unnest($1::text[]) AS q(name)`, [queues]);
   }
 
   async enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
@@ -189,8 +190,7 @@ export class PostgresDriver implements QueueDriver {
 
   async enqueueTick(request: TickRequest): Promise<TickOutcome> {
     const { job } = request;
-    const params = JSON.parse(jobsParameter([job])) as unknown[];
-    return this.call<TickOutcome>('enqueue_tick($1, $2, $3, $4, $5::jsonb)', [job.queue, request.schedule, request.tickAt, request.overlap, JSON.stringify(params[0])]);
+    return this.call<TickOutcome>('enqueue_tick($1, $2, $3, $4, $5::jsonb)', [job.queue, request.schedule, request.tickAt, request.overlap, JSON.stringify(job)]);
   }
 
   async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
