@@ -20,6 +20,8 @@ export interface MemoryDriverOptions {
 
 /** How testing mode (JobsTester) takes over a MemoryDriver's clock; not exported from the package. */
 export const ATTACH_TEST_CLOCK = Symbol('nest-jobs:memory:attach-test-clock');
+/** How JobsTester finds when a held-back lane may start a job (a rate window, a hold); not exported from the package. */
+export const NEXT_LANE_START = Symbol('nest-jobs:memory:next-lane-start');
 
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
@@ -56,6 +58,12 @@ export class MemoryDriver implements QueueDriver {
     if (this.hasOwnClock) return false;
     this.clock = now;
     return true;
+  }
+
+  /** When a lane of `queue` held back by a rate window or a hold may start a job; undefined: none is. */
+  [NEXT_LANE_START](queueName: string): number | undefined {
+    const readiness = this.queueStates.get(queueName)?.readiness(this.now());
+    return readiness && !readiness.ready ? readiness.until : undefined;
   }
 
   open(): Promise<void> {
