@@ -1,6 +1,7 @@
 import type { JobState } from '../driver/job-record.js';
 import type { EventFeed, JobReader } from '../driver/driver-ports.js';
 import { JobFailedError } from '../errors/job-failed.error.js';
+import { JobExpiredError } from '../errors/job-expired.error.js';
 import { JobResultTimeoutError } from '../errors/job-result-timeout.error.js';
 import { fromJson } from '../serialization/json.js';
 import type { JobHandle } from './job-handle.interface.js';
@@ -37,12 +38,14 @@ export class DriverJobHandle<R> implements JobHandle<R> {
         settle(() => resolve((resultText === undefined ? undefined : fromJson(resultText)) as R));
       const die = (error: JobFailedError['lastError']): void =>
         settle(() => reject(new JobFailedError(this.id, this.name, error)));
+      const expire = (): void => settle(() => reject(new JobExpiredError(this.id, this.name)));
 
       cleanups.push(
         this.feed.subscribe((event) => {
           if (event.id !== this.id || event.queue !== this.queue) return;
           if (event.type === 'completed') succeed(event.data);
           else if (event.type === 'dead') die(event.error);
+          else if (event.type === 'expired') expire();
         }),
       );
       const check = async (): Promise<void> => {
@@ -52,6 +55,7 @@ export class DriverJobHandle<R> implements JobHandle<R> {
           settle(() => reject(new Error(`Job ${this.id} (${this.name}) no longer exists: it was removed, or removeOnComplete dropped it with its result.`)));
         } else if (job.state === 'completed') succeed(job.result);
         else if (job.state === 'dead') die(job.errors.at(-1));
+        else if (job.state === 'expired') expire();
       };
       void check();
       const recheck = setInterval(() => void check(), RESULT_RECHECK_MS);
