@@ -70,6 +70,9 @@ local waking = wake_due()
 if waking then guard('events', 'marker') else guard('events') end
 
 local seq = delayed_count > 0 and reserve(K.seq, delayed_count) or 0
+-- Places at the back of their lanes for the limited jobs, reserved at once.
+local lane_seq = lane_count > 0 and reserve(K.seq, lane_count) or 0
+local lane_jobs = nil
 local records, delayed = {}, {}
 for _, i in ipairs(fresh) do
   local id = ARGV[i]
@@ -81,9 +84,10 @@ for _, i in ipairs(fresh) do
     delayed[d + 1], delayed[d + 2] = ARGV[i + 3], member_at(seq, id)
   elseif flows and created[id] == 'waiting' and string.sub(flows[(i - first) / 6 + 1] or '', 1, 1) == 'L' then
     local head, rest = string.match(ARGV[i + 5], '^([^|]*)(|.*)$')
-    local q = lazy().lane_place(false)
-    records[r + 1], records[r + 2] = id, 'w' .. head .. ',Q' .. q .. rest
-    lazy().lane_add(lazy().lane_of(ARGV[i + 1], head), ARGV[i + 2], q, id)
+    lane_seq = lane_seq + 1
+    records[r + 1], records[r + 2] = id, 'w' .. head .. ',Q' .. lane_seq .. rest
+    lane_jobs = lane_jobs or {}
+    lane_jobs[#lane_jobs + 1] = { lazy().lane_of(ARGV[i + 1], head), ARGV[i + 2], lane_seq, id }
   else
     records[r + 1], records[r + 2] = id, 'w' .. ARGV[i + 5]
   end
@@ -92,6 +96,7 @@ end
 call_many('HSET', K.jobs, records)
 push_groups(groups)
 call_many('ZADD', K.delayed, delayed)
+if lane_jobs then lazy().lane_add_many(lane_jobs) end
 if dd then lazy().dedupe_write(dd) end
 -- A new delayed job may be due sooner than idle workers plan to wake: let them re-plan too.
 if waking then wake_send() end
