@@ -2,6 +2,7 @@ export { Job } from './decorators/job.decorator.js';
 export { Cron } from './decorators/cron.decorator.js';
 export { Every } from './decorators/every.decorator.js';
 export { InjectProducer } from './decorators/inject-producer.decorator.js';
+export { OnJobEvent, type OnJobEventOptions } from './decorators/on-job-event.decorator.js';
 
 export { JobsModule } from './module/jobs.module.js';
 export type { JobsModuleOptions, JobsMode, JobsTestingOptions } from './module/jobs-options.interface.js';
