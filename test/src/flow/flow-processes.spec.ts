@@ -1,87 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
-import { getProducerToken, JobsAdmin, type Producer } from '@nest-jobs/core';
-import { startRedisCluster, startRedisServer, type RedisClusterHandle, type RedisServerHandle } from '@nest-jobs/redis/testing';
-import { Redis } from 'ioredis';
-import { closeLedger, FLOW_QUEUE, FlowJobs, FlowModule, LEDGER_KEY, type LedgerEntry } from './fixtures/flow-jobs.js';
+import { FLOW_QUEUE, type LedgerEntry } from './fixtures/flow-jobs.js';
+import { FlowDeployment, until } from './support/flow-deployment.js';
 
 // Flow control across real processes: three JOBS_MODE=worker processes on a redis-server this file
 // starts on a free port (then on a 3-master Redis Cluster it starts too), jobs enqueued by a producer
 // app in this process. Each handler appends its start and end to a ledger (a Redis list on the
 // standalone server), so every limit is checked against what handlers did.
 
-const WORKER = fileURLToPath(new URL('./fixtures/flow-worker.js', import.meta.url));
 const RATE_SECONDS = Number(process.env.FLOW_RATE_SECONDS ?? 10);
+const flow = new FlowDeployment();
+const deploy = (onCluster: boolean): ReturnType<FlowDeployment['deploy']> => flow.deploy(onCluster);
+const entries = (job?: string): Promise<LedgerEntry[]> => flow.entries(job);
 
-let redis: RedisServerHandle;
-let cluster: RedisClusterHandle | undefined;
-let reader: Redis;
-let workers: ChildProcess[] = [];
-let producerApp: INestApplicationContext | undefined;
-let prefixes = 0;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  reader = new Redis(redis.url);
-}, 20_000);
-afterEach(async () => {
-  await stopWorkers();
-  await producerApp?.close();
-  producerApp = undefined;
-}, 20_000);
-afterAll(async () => {
-  await stopWorkers();
-  await closeLedger();
-  await reader?.quit();
-  await redis?.stop();
-  await cluster?.stop();
-}, 20_000);
-
-/** A fresh prefix per test (nothing shared), three workers on it, and a producer. */
-async function deploy(onCluster: boolean, workerCount = 3): Promise<{ producer: Producer<FlowJobs>; admin: JobsAdmin; prefix: string }> {
-  const prefix = `flow${++prefixes}`;
-  await reader.del(LEDGER_KEY);
-  if (onCluster) cluster ??= await startRedisCluster(3);
-  const nodes = onCluster ? cluster!.nodes : undefined;
-  producerApp = await NestFactory.createApplicationContext(FlowModule.forRoot({ url: redis.url, nodes, prefix, mode: 'producer' }), { logger: ['error'] });
-  await producerApp.init();
-  workers = Array.from({ length: workerCount }, () => fork(WORKER, [], {
-    env: { ...process.env, FLOW_REDIS_URL: redis.url, FLOW_PREFIX: prefix, ...(nodes && { FLOW_CLUSTER_NODES: JSON.stringify(nodes) }) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  }));
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('exit', (code) => reject(new Error(`flow worker exited with ${code} before it was ready`)));
-  })));
-  return { producer: producerApp.get<Producer<FlowJobs>>(getProducerToken(FlowJobs)), admin: producerApp.get(JobsAdmin), prefix };
-}
-
-async function stopWorkers(): Promise<void> {
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => {
-    if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-    worker.once('exit', () => resolve());
-    worker.kill('SIGTERM');
-    setTimeout(() => worker.kill('SIGKILL'), 5_000).unref();
-  })));
-  workers = [];
-}
-
-async function entries(job?: string): Promise<LedgerEntry[]> {
-  const all = (await reader.lrange(LEDGER_KEY, 0, -1)).map((line) => JSON.parse(line) as LedgerEntry);
-  return job === undefined ? all : all.filter((entry) => entry.job === job);
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+beforeAll(() => flow.start(), 20_000);
+afterEach(() => flow.undeploy(), 20_000);
+afterAll(() => flow.stop(), 20_000);
 
 /** Most jobs running at once, from start/end entries (a start without an end runs until `openUntil`). */
 function peakOverlap(ledger: LedgerEntry[], openUntil: number, key: (entry: LedgerEntry) => string = () => ''): Map<string, number> {
@@ -114,7 +47,7 @@ describe(`flow control across three worker processes on ${target}`, () => {
     await producer.enqueueMany(Array.from({ length: total }, (_, n) => ({ job: 'rated' as const, payload: { n } })));
     const began = Date.now();
     await new Promise((resolve) => setTimeout(resolve, rateSeconds * 1_000));
-    await stopWorkers();
+    await flow.stopWorkers();
     // Start times as Redis took them (the fetch that leased each job), from the job records.
     const completed = await admin.list(FLOW_QUEUE, 'completed', { limit: 1_000 });
     const starts = completed.map((job) => job.startedAt!.getTime()).sort((a, b) => a - b);
@@ -139,7 +72,7 @@ describe(`flow control across three worker processes on ${target}`, () => {
     await until(async () => (await entries('capped')).some((entry) => entry.phase === 'start'), 'a first start', 10_000);
     // kill -9 a process that holds a slot now.
     const holding = (await entries('capped')).find((entry) => entry.phase === 'start')!.pid;
-    const victim = workers.find((worker) => worker.pid === holding)!;
+    const victim = flow.workers.find((worker) => worker.pid === holding)!;
     victim.kill('SIGKILL');
     const killedAt = Date.now();
     await until(async () => (await admin.queues()).find((queue) => queue.name === FLOW_QUEUE)!.counts.completed === jobs, 'all capped jobs completed', 60_000);
@@ -199,10 +132,10 @@ describe('fairness and no head-of-line blocking across three worker processes on
   it('keeps other job types at full speed behind 5,000 jobs held by their rate limit', async () => {
     const { producer, admin } = await deploy(false);
     const plainRun = async (count: number): Promise<number> => {
-      await reader.del(LEDGER_KEY);
+      await flow.clearLedger();
       const began = Date.now();
       await producer.enqueueMany(Array.from({ length: count }, () => ({ job: 'plain' as const, payload: {} })));
-      await until(async () => (await reader.llen(LEDGER_KEY)) >= count, `${count} plain jobs`, 60_000);
+      await until(async () => (await flow.ledgerLength()) >= count, `${count} plain jobs`, 60_000);
       return Date.now() - began;
     };
     await plainRun(2_000); // warm-up: the first run of a process is slower (JIT, connections)
