@@ -33,4 +33,26 @@ describe('flow control in the dashboard and metrics', () => {
     expect(metrics).toContain('nest_jobs_flow_running_jobs{queue="api",name="FlowFixtureJobs.call"} 0');
     expect(metrics).toContain('nest_jobs_queue_jobs{queue="api",state="expired"} 0');
   });
+
+  it('cancels a waiting job from its page (CSRF-checked), and counts it', async () => {
+    booted = await bootDashboardApp({ path: '/jobs', public: true }, { imports: [FlowFixtureModule, JobsMetricsModule.forRoot({ path: '/metrics' })] });
+    const api = booted.app.get<Producer<FlowFixtureJobs>>(getProducerToken(FlowFixtureJobs));
+    const handles = await api.enqueueMany(['a', 'b', 'c'].map((tenant) => ({ job: 'call' as const, payload: { tenant } })));
+    await eventually(async () => (await booted.admin.queues()).find((queue) => queue.name === 'api')?.counts.completed === 2, 5_000, 'two starts');
+    const waiting = (await booted.admin.list('api', 'waiting'))[0]!;
+    expect(handles.map((handle) => handle.id)).toContain(waiting.id);
+    const server = booted.app.getHttpServer();
+    const page = await request(server).get(`/jobs/queues/api/jobs/${waiting.id}`);
+    expect(page.text).toContain(`/jobs/queues/api/jobs/${waiting.id}/cancel`);
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
+    const response = await request(server).post(`/jobs/queues/api/jobs/${waiting.id}/cancel`).set('Cookie', cookie).set('x-csrf-token', token).set('Accept', 'application/json');
+    expect(response.body).toEqual({ ok: true, message: `Job ${waiting.id} is cancelled.` });
+    const job = await booted.admin.get('api', waiting.id);
+    expect(job).toMatchObject({ state: 'cancelled' });
+    expect(job!.errors.at(-1)).toMatchObject({ name: 'JobCancelledError', message: 'cancelled from the dashboard' });
+    expect((await request(server).get(`/jobs/queues/api/jobs/${waiting.id}`)).text).not.toContain(`/jobs/queues/api/jobs/${waiting.id}/cancel`);
+    await eventually(async () => (await request(server).get('/metrics')).text.includes('nest_jobs_jobs_cancelled_total{queue="api",name="FlowFixtureJobs.call"} 1'), 5_000, 'the counter');
+    expect((await request(server).get('/metrics')).text).toContain('nest_jobs_queue_jobs{queue="api",state="cancelled"} 1');
+  });
 });

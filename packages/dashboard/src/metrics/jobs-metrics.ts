@@ -26,6 +26,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly dead: Counter<'queue' | 'name'>;
   private readonly expired: Counter<'queue' | 'name'>;
   private readonly rateLimited: Counter<'queue' | 'name'>;
+  private readonly cancelled: Counter<'queue' | 'name'>;
   private readonly duration: Histogram<'queue' | 'name'>;
   private readonly schedulerLag: Gauge<'schedule'>;
   private readonly starts = new Map<string, number>();
@@ -45,6 +46,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     this.retried = counter('jobs_retried_total', 'Tries scheduled again after a failure.');
     this.dead = counter('jobs_dead_total', 'Jobs moved to dead after their last try.');
     this.expired = counter('jobs_expired_total', 'Jobs dropped unrun: still waiting expireAfter past their run time.');
+    this.cancelled = counter('jobs_cancelled_total', 'Jobs cancelled (JobHandle.cancel, JobsAdmin.cancel, the dashboard).');
     this.rateLimited = counter('jobs_rate_limited_total', 'Tries that ended in RateLimitedError (the job or its group held; the try not counted).');
     this.duration = new Histogram({
       name: `${prefix}job_duration_seconds`,
@@ -98,6 +100,10 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
         break;
       case 'expired':
         this.expired.inc(labels);
+        break;
+      case 'cancelled':
+        this.cancelled.inc(labels);
+        this.starts.delete(event.id);
         break;
       case 'rate-limited':
         this.rateLimited.inc(labels);

@@ -4,6 +4,9 @@ import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext, PageView } from '../render/page-context.js';
 
+/** States a job can be cancelled from. */
+const CANCELLABLE: ReadonlySet<string> = new Set(['waiting', 'delayed', 'active']);
+
 export function jobView(context: PageContext, job: JobInfo): PageView {
   const href = `/queues/${segment(job.queue)}/jobs/${segment(job.id)}`;
   const percent = progressPercent(job.progress);
@@ -29,7 +32,7 @@ export function jobView(context: PageContext, job: JobInfo): PageView {
   ${job.waitingReason ? html`<dt>Waiting because</dt><dd class="waiting-reason">${job.waitingReason}</dd>` : ''}
   <dt>Progress</dt><dd>${percent !== undefined ? html`<progress max="100" value="${percent}">${percent}%</progress> ${percent}%` : html`<code>${formatJson(job.progress)}</code>`}</dd>
 </dl>
-<div class="actions">${job.state === 'dead' ? actionButton(context, `${href}/retry`, 'Retry') : ''}${actionButton(context, `${href}/remove`, 'Remove', { confirm: `Remove job ${job.id}?`, danger: true })}</div>
+<div class="actions">${job.state === 'dead' ? actionButton(context, `${href}/retry`, 'Retry') : ''}${CANCELLABLE.has(job.state) ? actionButton(context, `${href}/cancel`, 'Cancel', { confirm: `Cancel job ${job.id}?`, danger: true }) : ''}${actionButton(context, `${href}/remove`, 'Remove', { confirm: `Remove job ${job.id}?`, danger: true })}</div>
 <h2>Payload</h2>
 <pre class="payload">${formatJson(job.payload)}</pre>
 <h2>Result</h2>
