@@ -6,7 +6,7 @@ import type { JobEventType } from '../driver/driver-event.js';
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { JobRegistry } from '../registry/job.registry.js';
-import { hostClassOf, hostResolverOf } from '../discovery/handler-host.js';
+import { hostResolverOf, providersDeclaring } from '../discovery/handler-host.js';
 import { JobEvents } from './job-events.js';
 
 /** Every event type a listener may name. */
@@ -41,13 +41,7 @@ export class JobEventListeners implements OnModuleInit, OnApplicationBootstrap, 
 
   /** After JobsExplorer's (it is provided first): job names are known. */
   onModuleInit(): void {
-    const seen = new Set<unknown>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const classRef = hostClassOf(wrapper);
-      if (!classRef || seen.has(classRef)) continue;
-      const declarations = Reflect.getMetadata(JOB_EVENT_LISTENERS_METADATA, classRef) as JobEventListenerDeclaration[] | undefined;
-      if (!declarations?.length) continue;
-      seen.add(classRef);
+    for (const { wrapper, classRef, declarations } of providersDeclaring<JobEventListenerDeclaration>(this.discovery, JOB_EVENT_LISTENERS_METADATA)) {
       const resolveHost = hostResolverOf(wrapper, this.moduleRef);
       for (const declaration of declarations) this.listeners.push(this.listenerOf(classRef.name, declaration, resolveHost));
     }

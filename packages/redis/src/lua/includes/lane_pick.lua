@@ -104,16 +104,7 @@ end
 -- running set and rate window. `started` lists { id, token, name, group or nil } of the jobs leased.
 -- One command per key touched, not per job.
 local function lane_commit(picks, lanes, take, size, started, now, cache)
-  local gone, order = {}, {}
-  for _, pick in ipairs(picks) do
-    local members = gone[pick[1]]
-    if not members then
-      members = {}
-      gone[pick[1]] = members
-      order[#order + 1] = pick[1]
-    end
-    members[#members + 1] = pick[2]
-  end
+  local gone, order = group_items(picks, function(members, pick) members[#members + 1] = pick[2] end)
   for _, lane in ipairs(order) do call_many('ZREM', FLOW .. 'lane:' .. lane, gone[lane]) end
   local turn = redis.call('INCRBY', FLOW .. 'turns', #lanes) - #lanes
   for i, lane in ipairs(lanes) do

@@ -38,19 +38,28 @@ local function lane_add(lane, priority, q, id)
   end
 end
 
+-- Items (lists) grouped by their first value, in first-seen order: order[n] is the n-th key, by[key]
+-- the list add(list, item) filled for it. One command per key then, not per item.
+local function group_items(items, add)
+  local by, order = {}, {}
+  for _, item in ipairs(items) do
+    local list = by[item[1]]
+    if not list then
+      list = {}
+      by[item[1]] = list
+      order[#order + 1] = item[1]
+    end
+    add(list, item)
+  end
+  return by, order
+end
+
 -- Many jobs into their lanes ({ lane, priority, q, id } each, q a number): one ZADD per lane.
 local function lane_add_many(jobs)
-  local by_lane, order = {}, {}
-  for _, job in ipairs(jobs) do
-    local members = by_lane[job[1]]
-    if not members then
-      members = {}
-      by_lane[job[1]] = members
-      order[#order + 1] = job[1]
-    end
+  local by_lane, order = group_items(jobs, function(members, job)
     members[#members + 1] = -tonumber(job[2])
     members[#members + 1] = string.format('%016d:%s', job[3], job[4])
-  end
+  end)
   for _, lane in ipairs(order) do
     for i = 1, #by_lane[lane], 4000 do redis.call('ZADD', FLOW .. 'lane:' .. lane, unpack(by_lane[lane], i, math.min(i + 3999, #by_lane[lane]))) end
     if not redis.call('ZSCORE', FLOW .. 'lanes', lane) then
