@@ -18,6 +18,22 @@ export function hostClassOf(wrapper: ProviderWrapper): HostClass | undefined {
 }
 
 /**
+ * The app's provider classes that carry `metadataKey` (a list of declarations), each class once,
+ * with the wrapper that resolves its instance.
+ */
+export function* providersDeclaring<D>(discovery: DiscoveryService, metadataKey: symbol): Generator<{ wrapper: ProviderWrapper; classRef: HostClass; declarations: D[] }> {
+  const seen = new Set<unknown>();
+  for (const wrapper of discovery.getProviders()) {
+    const classRef = hostClassOf(wrapper);
+    if (!classRef || seen.has(classRef)) continue;
+    const declarations = Reflect.getMetadata(metadataKey, classRef) as D[] | undefined;
+    if (!declarations?.length) continue;
+    seen.add(classRef);
+    yield { wrapper, classRef, declarations };
+  }
+}
+
+/**
  * Returns the object a handler runs on. Static providers give their singleton;
  * request-scoped ones are resolved per job under a fresh context id, with the
  * job context registered as the "request" (inject REQUEST to read it).

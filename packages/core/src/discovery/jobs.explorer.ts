@@ -7,7 +7,7 @@ import { JobRegistry } from '../registry/job.registry.js';
 import { JobsConfig } from '../module/jobs-config.js';
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import { messages } from '../registry/jobs.messages.js';
-import { hostClassOf, hostResolverOf } from './handler-host.js';
+import { hostResolverOf, providersDeclaring } from './handler-host.js';
 import { assertInjectedProducersProvided } from './injected-producers.js';
 
 /** Finds `@Job`/`@Cron`/`@Every` methods on the app's providers and registers them, validated. */
@@ -22,13 +22,7 @@ export class JobsExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     const definitions: JobDefinition[] = [];
-    const seen = new Set<unknown>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const classRef = hostClassOf(wrapper);
-      if (!classRef || seen.has(classRef)) continue;
-      const declarations = Reflect.getMetadata(JOBS_HANDLERS_METADATA, classRef) as HandlerDeclaration[] | undefined;
-      if (!declarations?.length) continue;
-      seen.add(classRef);
+    for (const { wrapper, classRef, declarations } of providersDeclaring<HandlerDeclaration>(this.discovery, JOBS_HANDLERS_METADATA)) {
       assertOneDecoratorPerMethod(classRef.name, declarations);
       const resolveHost = hostResolverOf(wrapper, this.moduleRef);
       for (const declaration of declarations) {

@@ -8,6 +8,12 @@ export type JobEventType =
   | 'retrying'
   | 'failed'
   | 'dead'
+  /** Dropped unrun: still waiting `expireAfter` past its run time. */
+  | 'expired'
+  /** Cancelled (JobsAdmin.cancel, JobHandle.cancel); `error` carries the reason. A worker running it aborts it. */
+  | 'cancelled'
+  /** The handler said the remote is rate limiting: the job (or its group) is held until `runAt`; the try is not counted. */
+  | 'rate-limited'
   /** A schedule tick not enqueued because the previous run is unfinished (`overlap: false`); `id` is the tick's job id. */
   | 'skipped';
 
@@ -27,6 +33,6 @@ export interface DriverEvent {
   data?: string;
   /** The failed try (`failed`), or the final error (`dead`). */
   error?: JobError;
-  /** Epoch ms of the next try (`retrying`). */
+  /** Epoch ms of the next try (`retrying`), or the end of the hold (`rate-limited`). */
   runAt?: number;
 }

@@ -1,7 +1,11 @@
-/** States a job moves through. `paused` is a property of a queue, not of a job. */
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';
+/**
+ * States a job moves through. `paused` is a property of a queue, not of a job.
+ * `expired`: still waiting `expireAfter` past its run time, dropped unrun.
+ * `cancelled`: cancelled before it ended; never runs (again), never retried.
+ */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired' | 'cancelled';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead'];
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'];
 
 /** One failed try, as kept on the job (newest last, the driver keeps the last 20). */
 export interface JobError {
@@ -38,6 +42,31 @@ export interface NewJob {
   enqueuedAt: number;
   /** For schedule ticks: the tick instant, epoch ms. */
   scheduledFor?: number;
+  /**
+   * The job waits in its own lane (its name's limits apply, see FlowLimits), not in the
+   * queue's shared order, so a held-back job never blocks others. Set when its name has
+   * limits or a group.
+   */
+  limited?: boolean;
+  /** Group key (tenant, customer…): the group's limits apply and groups take turns. Implies `limited`. */
+  group?: string;
+  /** Epoch ms: still waiting then, the job ends `expired` and never runs. */
+  expireAt?: number;
+  /** Enqueue-time uniqueness (not stored with the job). */
+  dedupe?: DedupeRequest;
+}
+
+/**
+ * Uniqueness within a window, per (queue, name, key). `throttle`: while the key is held,
+ * an enqueue returns the job that took it. `debounce`: while that job has not started,
+ * an enqueue replaces its payload and moves its start to `ttlMs` from now, at the latest
+ * `maxWaitMs` after its first enqueue.
+ */
+export interface DedupeRequest {
+  key: string;
+  ttlMs: number;
+  mode: 'throttle' | 'debounce';
+  maxWaitMs?: number;
 }
 
 /** A stored job, as read back from a driver. */
@@ -78,7 +107,15 @@ export interface JobCounts {
   active: number;
   completed: number;
   dead: number;
+  expired: number;
+  cancelled: number;
 }
+
+/**
+ * Outcome of a cancel: `cancelled` (it was waiting, delayed or active and is cancelled now),
+ * `finished` (it had ended already; nothing changed), `missing` (no such job).
+ */
+export type CancelOutcome = 'cancelled' | 'finished' | 'missing';
 
 /** Result of an operation that needs a valid lease: `lost` when the token is stale. */
 export type LeaseOutcome = 'ok' | 'lost';

@@ -14,6 +14,7 @@ import { checkAttempts, checkDuration, checkPriority, failFor } from '../registr
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
+import { withFlow } from './flow-fields.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
@@ -76,7 +77,7 @@ export class EnqueueService {
     const id = options.jobId ?? this.ids.next();
     if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail('jobId', 'a string of 1–512 characters', id);
     const runAt = runAtOf(options, now, fail);
-    return {
+    const job: NewJob = {
       id,
       queue: definition.queue,
       name: definition.name,
@@ -86,6 +87,7 @@ export class EnqueueService {
       runAt,
       enqueuedAt: now,
     };
+    return definition.flow ? withFlow(job, definition.flow, payload, options.jobId, now, fail) : job;
   }
 
   definitionOf(classRef: HandlerClass, key: string): JobDefinition {

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import type { FlowPort, LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import type { FlowLimits } from '../driver/driver-items.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_FLOW_PORT, JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
@@ -38,6 +39,7 @@ export class WorkerPool {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastErrorLog = 0;
+  private stopWatchingCancels: (() => void) | undefined;
 
   constructor(
     @Inject(JOBS_WORKER_PORT) private readonly driver: WorkerPort,
@@ -45,6 +47,7 @@ export class WorkerPool {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) clock: JobsClock,
+    @Inject(JOBS_FLOW_PORT) private readonly flow: Pick<FlowPort, 'setFlowLimits'>,
   ) {
     this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
     this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
@@ -59,6 +62,7 @@ export class WorkerPool {
   /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
   async startConsuming(): Promise<void> {
     await this.lifecycle.registerQueues(this.registry.queues());
+    await this.publishLimits();
     if (!this.config.runsWorkers) return;
     const wanted = this.config.queues ?? this.registry.queues();
     for (const queue of wanted) {
@@ -68,6 +72,10 @@ export class WorkerPool {
       else this.slots.set(queue, new QueueSlots(queue, definitions));
     }
     if (this.slots.size === 0) return;
+    // A job cancelled while it runs here: abort it now, not at the next lease renewal.
+    this.stopWatchingCancels = this.driver.watchCancels?.((queue, id) => {
+      if (this.slots.has(queue)) this.leases.cancel(queue, id);
+    });
     if (this.config.testing) {
       // JobsTester runs what is due (runDue): no fetch loop, idle wait or lease renewal timer of its own.
       this.loop = Promise.resolve();
@@ -76,6 +84,18 @@ export class WorkerPool {
     this.leases.start();
     this.loop = this.dispatch();
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
+  }
+
+  /** Stores this app's flow limits with the driver, where every worker of the cluster reads them. */
+  private async publishLimits(): Promise<void> {
+    const byQueue = new Map<string, Record<string, FlowLimits>>();
+    for (const definition of this.registry.all()) {
+      const limits = definition.flow?.limits;
+      if (!limits || Object.keys(limits).length === 0) continue;
+      const queue = byQueue.get(definition.queue) ?? byQueue.set(definition.queue, {}).get(definition.queue)!;
+      queue[definition.name] = limits;
+    }
+    for (const [queue, limits] of byQueue) await this.flow.setFlowLimits(queue, limits);
   }
 
   /**
@@ -98,6 +118,7 @@ export class WorkerPool {
     // Unwritable acknowledgements (Redis away) are given up when shutdownTimeout is spent (at least ACK_DRAIN_MIN_MS).
     await this.acks.drain(Math.max(ACK_DRAIN_MIN_MS, shutdownStarted + this.config.shutdownTimeout - Date.now()));
     this.leases.stop();
+    this.stopWatchingCancels?.();
     this.loop = undefined;
   }
 

@@ -50,6 +50,18 @@ export class DashboardActionsController {
     return this.done(req, res, `/queues/${segment(queue)}/jobs/${segment(id)}`, retried ? `Job ${id} is waiting again.` : `Job ${id} is not dead: nothing to retry.`, retried);
   }
 
+  @Post('queues/:queue/jobs/:id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @Req() req: DashboardRequest,
+    @Res({ passthrough: true }) res: DashboardResponse,
+    @Param('queue') queue: string,
+    @Param('id') id: string,
+  ): Promise<ActionResult | string> {
+    const cancelled = await this.admin.cancel(queue, id, 'cancelled from the dashboard');
+    return this.done(req, res, `/queues/${segment(queue)}/jobs/${segment(id)}`, cancelled ? `Job ${id} is cancelled.` : `Job ${id} had already ended: nothing to cancel.`, cancelled);
+  }
+
   @Post('queues/:queue/jobs/:id/remove')
   @HttpCode(200)
   async remove(
