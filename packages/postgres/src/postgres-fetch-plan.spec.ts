@@ -39,11 +39,21 @@ beforeAll(async () => {
 
 describe(`PostgresDriver fetch on ${ROWS} jobs`, () => {
   it('picks waiting jobs from the head of the waiting index: no sort, no scan of the table', async () => {
-    const picked = await plan(`SELECT id FROM nest_jobs.jobs WHERE queue = $1 AND state = 'waiting'
+    const picked = await plan(`SELECT id, name, expire_at FROM nest_jobs.jobs WHERE queue = $1 AND state = 'waiting' AND lane IS NULL
       ORDER BY priority DESC, ready_at, seq LIMIT 50 FOR UPDATE SKIP LOCKED`, ['big']);
     expect(indexes(picked)).toEqual(['jobs_waiting']);
     expect(types(picked)).not.toContain('Sort');
     expect(types(picked)).not.toContain('Seq Scan');
+  });
+
+  it('picks a lane\'s next job from the head of the lane index, and counts running lane jobs on theirs', async () => {
+    const head = await plan(`SELECT id, expire_at FROM nest_jobs.jobs WHERE queue = $1 AND state = 'waiting' AND lane = $2
+      ORDER BY priority DESC, ready_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED`, ['big', '["Big.job"]']);
+    expect(indexes(head)).toEqual(['jobs_lane_waiting']);
+    expect(types(head)).not.toContain('Sort');
+    const running = await plan(`SELECT count(*) FROM nest_jobs.jobs WHERE queue = $1 AND state = 'active' AND lane IS NOT NULL AND name = $2`, ['big', 'Big.job']);
+    expect(indexes(running)).toEqual(['jobs_lane_active']);
+    expect(types(running)).not.toContain('Seq Scan');
   });
 
   it('finds due delayed jobs, expired leases and the next due time on their own indexes', async () => {

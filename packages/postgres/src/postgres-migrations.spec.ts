@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { migratePostgres, SCHEMA_VERSION } from './migrate.js';
 import { PostgresDriver } from './postgres.driver.js';
+import { applyMigrations, DRIVER_MIGRATIONS } from './schema/migrations.js';
+import { schemaNames } from './schema/schema-names.js';
 import { useSpecPostgres } from './spec-support/spec-postgres.js';
 
 const postgres = useSpecPostgres();
@@ -16,22 +18,44 @@ describe('PostgreSQL schema migrations', () => {
     await Promise.all(drivers.map((driver) => driver.open()));
     await Promise.all(drivers.map((driver) => driver.close()));
     const { rows } = await postgres.pool().query('SELECT version FROM raced.migrations');
-    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(SCHEMA_VERSION).toBe(2);
   });
 
   it('leaves migration to the team with migrate: false: refuses an old schema naming the command, then runs on the migrated one', async () => {
     const driver = new PostgresDriver({ url: postgres.url(), schema: 'by_hand', migrate: false });
-    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 1\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
-    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1], version: 1 });
-    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 1 });
+    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 2\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
+    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2], version: 2 });
+    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 2 });
     await driver.open();
     expect(await driver.enqueue([{ id: 'a', queue: 'q', name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0 }])).toEqual([{ id: 'a', created: true, state: 'waiting' }]);
     await driver.close();
   });
 
+  it('upgrades a version 1 schema in place: its jobs keep their state and run, and cancel and flow control work on them', async () => {
+    const names = schemaNames('from_v1');
+    const client = await postgres.pool().connect();
+    try {
+      await applyMigrations(client, names, { ...DRIVER_MIGRATIONS, steps: DRIVER_MIGRATIONS.steps.slice(0, 1) });
+      const v1 = 'INSERT INTO from_v1.jobs (queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, state, ready_at, seq) VALUES ($1, $2, $3, \'{}\', 0, 1, 0, 0, $4, 0, nextval(\'from_v1.job_seq\'))';
+      for (const [id, state] of [['old-1', 'waiting'], ['old-2', 'waiting'], ['old-dead', 'dead']] as const) await client.query(v1, ['q', id, 'n', state]);
+    } finally {
+      client.release();
+    }
+    const driver = await postgres.openDriver({ schema: 'from_v1' });
+    expect(await driver.counts('q')).toEqual({ waiting: 2, delayed: 0, active: 0, completed: 0, dead: 1, expired: 0, cancelled: 0 });
+    expect(await driver.cancel('q', 'old-2', 'upgraded')).toBe('cancelled');
+    expect((await driver.fetch('q', { max: 10, leaseMs: 60_000 })).map((job) => job.id)).toEqual(['old-1']);
+    await driver.setFlowLimits('q', { n: { concurrency: 1 } });
+    await driver.enqueue([1, 2].map((n) => ({ id: `new-${n}`, queue: 'q', name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0, limited: true })));
+    // old-1 was not limited: it holds no slot of n, so one limited job starts.
+    expect((await driver.fetch('q', { max: 10, leaseMs: 60_000 })).map((job) => job.id)).toEqual(['new-1']);
+    expect(await driver.counts('q')).toMatchObject({ waiting: 1, active: 2, dead: 1, cancelled: 1 });
+  });
+
   it('migrates from the command line, the driver\'s tables or the outbox\'s', async () => {
     const first = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
-    expect(first.stdout).toContain('driver schema "cli" at version 1 (applied version(s) 1)');
+    expect(first.stdout).toContain('driver schema "cli" at version 2 (applied version(s) 1, 2)');
     const again = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
     expect(again.stdout).toContain('(already up to date)');
     const outbox = await run(process.execPath, [BIN, '--outbox'], { env: { ...process.env, DATABASE_URL: postgres.url() } });

@@ -9,6 +9,8 @@ const LIST_ORDER: Record<JobState, string> = {
   active: 'lease_until, seq',
   completed: 'seq DESC',
   dead: 'seq DESC',
+  expired: 'seq DESC',
+  cancelled: 'seq DESC',
 };
 
 /** Runs a statement on the driver's pool and returns its rows. */
@@ -29,7 +31,7 @@ export class PostgresReads {
   async counts(queue: string): Promise<JobCounts> {
     const rows = await this.rows<{ state: JobState; count: number }>(
       `SELECT state, count(*)::integer AS count FROM ${this.names.ident}.jobs WHERE queue = $1 GROUP BY state`, [queue]);
-    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 };
+    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 };
     for (const row of rows) counts[row.state] = row.count;
     return counts;
   }

@@ -1,6 +1,6 @@
 import type {
-  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome,
-  LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord,
+  JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import type pg from 'pg';
 import { NotificationListener } from './notification-listener.js';
@@ -32,6 +32,7 @@ export class PostgresDriver implements QueueDriver {
   private readonly waiters = new WakeWaiters();
   private readonly feed: PostgresEventFeed;
   private readonly reads: PostgresReads;
+  private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
   private listener: NotificationListener | undefined;
   private users = 0;
   private closed = false;
@@ -60,9 +61,13 @@ export class PostgresDriver implements QueueDriver {
     }
     try {
       await this.prepareSchema();
-      const { eventChannel, wakeChannel } = this.names;
-      const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel], {
-        notify: (channel, payload) => (channel === eventChannel ? this.feed.receive(payload) : this.waiters.notify(payload)),
+      const { eventChannel, wakeChannel, cancelChannel } = this.names;
+      const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel, cancelChannel], {
+        notify: (channel, payload) => {
+          if (channel === eventChannel) this.feed.receive(payload);
+          else if (channel === cancelChannel) this.cancelled(payload);
+          else this.waiters.notify(payload);
+        },
         reconnected: () => this.waiters.wakeAll(),
       }, (message) => this.warn(message));
       await listener.start();
@@ -135,6 +140,13 @@ export class PostgresDriver implements QueueDriver {
       this.rows<WorkStatus>(`SELECT queue, ready, next_at FROM ${this.names.ident}.work_status($1)`, [queues]));
   }
 
+  /** Hears cancels of active jobs from every process (NOTIFY on the schema's cancel channel). */
+  watchCancels(listener: (queue: string, id: string) => void): () => void {
+    const own = (queue: string, id: string): void => listener(queue, id);
+    this.cancelWatchers.add(own);
+    return () => this.cancelWatchers.delete(own);
+  }
+
   subscribe(listener: (event: DriverEvent) => void): () => void {
     return this.feed.subscribe(listener);
   }
@@ -173,6 +185,18 @@ export class PostgresDriver implements QueueDriver {
 
   removeAllDead(queue: string): Promise<number> {
     return this.inChunks('remove_dead($1, $2)', queue);
+  }
+
+  cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> {
+    return this.call<CancelOutcome>('cancel($1, $2, $3)', [queue, id, reason ?? null]);
+  }
+
+  async setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> {
+    await this.call('set_flow_limits($1, $2::jsonb)', [queue, JSON.stringify(limits)]);
+  }
+
+  flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> {
+    return this.call<FlowStatus>('flow_status($1, $2)', [queue, laneLimit]);
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
@@ -252,6 +276,24 @@ export class PostgresDriver implements QueueDriver {
   private async eventBody(id: string): Promise<string | undefined> {
     const [row] = await this.rows<{ body: string }>(`SELECT body FROM ${this.names.ident}.event_bodies WHERE id = $1`, [id]);
     return row?.body;
+  }
+
+  private cancelled(payload: string): void {
+    let queue: unknown;
+    let id: unknown;
+    try {
+      [queue, id] = JSON.parse(payload) as [unknown, unknown];
+    } catch {
+      return this.warn(`PostgresDriver: ignored a cancel notification that is not JSON: ${payload.slice(0, 100)}`);
+    }
+    if (typeof queue !== 'string' || typeof id !== 'string') return;
+    for (const watcher of [...this.cancelWatchers]) {
+      try {
+        watcher(queue, id);
+      } catch (error) {
+        this.warn(`PostgresDriver: a cancel watcher threw: ${String(error)}`);
+      }
+    }
   }
 
   private warn(message: string): void {

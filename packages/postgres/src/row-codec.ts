@@ -20,10 +20,14 @@ export interface JobRow {
   errors: JobError[];
   token: string | null;
   lease_until: string | null;
+  /** In a lane (flow control): `lane IS NOT NULL`. */
+  limited: boolean;
+  grp: string | null;
+  expire_at: string | null;
 }
 
 /** The columns a record is read from, in SELECT lists. */
-export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until';
+export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until, lane IS NOT NULL AS limited, grp, expire_at';
 
 export function toRecord(row: JobRow): JobRecord {
   return {
@@ -36,6 +40,9 @@ export function toRecord(row: JobRow): JobRecord {
     runAt: Number(row.run_at),
     enqueuedAt: Number(row.enqueued_at),
     ...(row.scheduled_for !== null && { scheduledFor: Number(row.scheduled_for) }),
+    ...(row.limited && { limited: true }),
+    ...(row.grp !== null && { group: row.grp }),
+    ...(row.expire_at !== null && { expireAt: Number(row.expire_at) }),
     state: row.state,
     attempt: row.attempt,
     ...(row.started_at !== null && { startedAt: Number(row.started_at) }),
@@ -55,5 +62,6 @@ export function jobsParameter(jobs: readonly NewJob[]): string {
   return JSON.stringify(jobs.map((job) => ({
     id: job.id, queue: job.queue, name: job.name, payload: job.payload, priority: job.priority,
     maxAttempts: job.maxAttempts, runAt: job.runAt, enqueuedAt: job.enqueuedAt, scheduledFor: job.scheduledFor,
+    limited: job.limited, group: job.group, expireAt: job.expireAt, dedupe: job.dedupe,
   })));
 }

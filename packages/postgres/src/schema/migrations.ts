@@ -5,6 +5,12 @@ import { producerV1 } from './v1-producer.sql.js';
 import { tablesV1 } from './v1-tables.sql.js';
 import { workerV1 } from './v1-worker.sql.js';
 import { outboxV1 } from './v1-outbox.sql.js';
+import { fetchV2 } from './v2-fetch.sql.js';
+import { flowAdminV2 } from './v2-flow-admin.sql.js';
+import { flowLanesV2 } from './v2-flow-lanes.sql.js';
+import { flowTablesV2 } from './v2-flow-tables.sql.js';
+import { producerV2 } from './v2-producer.sql.js';
+import { settleV2 } from './v2-settle.sql.js';
 import { fillTemplate, type SchemaNames } from './schema-names.js';
 
 /** One step of the schema, applied once, in version order, inside one transaction with the others. */
@@ -27,6 +33,11 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
   table: 'migrations',
   steps: [
     { version: 1, description: 'jobs, queues, schedules; enqueue, fetch, settle and admin functions', sql: tablesV1 + helpersV1 + producerV1 + workerV1 + adminV1 },
+    {
+      version: 2,
+      description: 'flow control (lanes, limits, holds, dedupe, expiry) and cancellation',
+      sql: flowTablesV2 + flowLanesV2 + fetchV2 + settleV2 + producerV2 + flowAdminV2,
+    },
   ],
 };
 

@@ -13,20 +13,23 @@ export interface SchemaNames {
   readonly wakeChannel: string;
   /** Channel of the outbox: rows committed for the relay. */
   readonly outboxChannel: string;
+  /** Channel of cancels of active jobs: `["queue", "id"]`, for the workers running them. */
+  readonly cancelChannel: string;
 }
 
 export function schemaNames(schema: string, culprit = 'PostgresDriver'): SchemaNames {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw new Error(`${culprit}: schema must be a lower-case SQL identifier of 1–48 characters (letters, digits, _; got ${JSON.stringify(schema)}).`);
   }
-  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake`, outboxChannel: `${schema}:outbox` };
+  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake`, outboxChannel: `${schema}:outbox`, cancelChannel: `${schema}:cancels` };
 }
 
-/** Fills a SQL template: `@s.` is the schema, `@events`, `@wake` and `@outbox` the channel names as string literals. */
+/** Fills a SQL template: `@s.` is the schema, `@events`, `@wake`, `@outbox` and `@cancels` the channel names as string literals. */
 export function fillTemplate(template: string, names: SchemaNames): string {
   return template
     .replaceAll('@s.', `${names.ident}.`)
     .replaceAll('@events', `'${names.eventChannel}'`)
     .replaceAll('@wake', `'${names.wakeChannel}'`)
-    .replaceAll('@outbox', `'${names.outboxChannel}'`);
+    .replaceAll('@outbox', `'${names.outboxChannel}'`)
+    .replaceAll('@cancels', `'${names.cancelChannel}'`);
 }
