@@ -3,6 +3,7 @@ import type {
   JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import type pg from 'pg';
+import { CancelWatchers } from './cancel-watchers.js';
 import { NotificationListener } from './notification-listener.js';
 import { PostgresEventFeed } from './postgres-event-feed.js';
 import { PostgresReads } from './postgres-reads.js';
@@ -22,6 +23,8 @@ const ADMIN_CHUNK = 1_000;
  * PL/pgSQL function: one round trip, one transaction. Fetch leases with
  * `FOR UPDATE SKIP LOCKED` in fetch order from a partial index; idle workers
  * sleep on LISTEN/NOTIFY; events reach every process by NOTIFY at commit.
+ * Limited jobs wait in lanes with their limits enforced in SQL for every worker;
+ * cancels of running jobs reach their workers by NOTIFY (`watchCancels`).
  * `enqueueInTransaction` puts jobs in the application's own transaction.
  */
 export class PostgresDriver implements QueueDriver {
@@ -32,7 +35,7 @@ export class PostgresDriver implements QueueDriver {
   private readonly waiters = new WakeWaiters();
   private readonly feed: PostgresEventFeed;
   private readonly reads: PostgresReads;
-  private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
+  private readonly cancelWatchers: CancelWatchers;
   private listener: NotificationListener | undefined;
   private users = 0;
   private closed = false;
@@ -43,6 +46,7 @@ export class PostgresDriver implements QueueDriver {
     this.watchPool();
     this.reads = new PostgresReads(this.names, (text, values) => this.rows(text, values));
     this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
+    this.cancelWatchers = new CancelWatchers((message) => this.warn(message));
   }
 
   /** The schema this driver uses. */
@@ -65,7 +69,7 @@ export class PostgresDriver implements QueueDriver {
       const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel, cancelChannel], {
         notify: (channel, payload) => {
           if (channel === eventChannel) this.feed.receive(payload);
-          else if (channel === cancelChannel) this.cancelled(payload);
+          else if (channel === cancelChannel) this.cancelWatchers.receive(payload);
           else this.waiters.notify(payload);
         },
         reconnected: () => this.waiters.wakeAll(),
@@ -142,9 +146,7 @@ export class PostgresDriver implements QueueDriver {
 
   /** Hears cancels of active jobs from every process (NOTIFY on the schema's cancel channel). */
   watchCancels(listener: (queue: string, id: string) => void): () => void {
-    const own = (queue: string, id: string): void => listener(queue, id);
-    this.cancelWatchers.add(own);
-    return () => this.cancelWatchers.delete(own);
+    return this.cancelWatchers.watch(listener);
   }
 
   subscribe(listener: (event: DriverEvent) => void): () => void {
@@ -276,24 +278,6 @@ export class PostgresDriver implements QueueDriver {
   private async eventBody(id: string): Promise<string | undefined> {
     const [row] = await this.rows<{ body: string }>(`SELECT body FROM ${this.names.ident}.event_bodies WHERE id = $1`, [id]);
     return row?.body;
-  }
-
-  private cancelled(payload: string): void {
-    let queue: unknown;
-    let id: unknown;
-    try {
-      [queue, id] = JSON.parse(payload) as [unknown, unknown];
-    } catch {
-      return this.warn(`PostgresDriver: ignored a cancel notification that is not JSON: ${payload.slice(0, 100)}`);
-    }
-    if (typeof queue !== 'string' || typeof id !== 'string') return;
-    for (const watcher of [...this.cancelWatchers]) {
-      try {
-        watcher(queue, id);
-      } catch (error) {
-        this.warn(`PostgresDriver: a cancel watcher threw: ${String(error)}`);
-      }
-    }
   }
 
   private warn(message: string): void {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { FLOW_QUEUE } from './fixtures/flow-jobs.js';
-import { FlowDeployment, until } from './support/flow-deployment.js';
+import { FlowDeployment, until, type FlowBackend } from './support/flow-deployment.js';
 
-// Cancellation from another process: three worker processes on Redis run the jobs; this process
+// Cancellation from another process: three worker processes on Redis (or PostgreSQL) run the jobs; this process
 // cancels them. The handlers' ledger says when each saw its signal abort, and with what reason.
 
 const flow = new FlowDeployment();
@@ -12,9 +12,11 @@ afterAll(() => flow.stop(), 20_000);
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-describe.each([['one Redis', false], ['a 3-master Redis Cluster', true]])('cancelling jobs running in other processes on %s', (target, onCluster) => {
+const backends: Array<[string, FlowBackend]> = [['one Redis', 'redis'], ['a 3-master Redis Cluster', 'cluster'], ['one PostgreSQL', 'postgres']];
+
+describe.each(backends)('cancelling jobs running in other processes on %s', (target, backend) => {
   it('aborts each running job\'s signal with JobCancelledError within 100 ms, and the job ends cancelled, never retried', async () => {
-    const { producer, admin } = await flow.deploy(onCluster);
+    const { producer, admin } = await flow.deploy(backend);
     const handles = await producer.enqueueMany(Array.from({ length: 10 }, () => ({ job: 'patient' as const, payload: {} })));
     await until(async () => (await flow.entries('patient')).length === 10, 'all 10 running', 15_000);
     const latencies: number[] = [];
@@ -36,7 +38,7 @@ describe.each([['one Redis', false], ['a 3-master Redis Cluster', true]])('cance
   }, 60_000);
 
   it('refuses the outcome of a handler that ignores its signal: the job stays cancelled', async () => {
-    const { producer, admin } = await flow.deploy(onCluster, 1);
+    const { producer, admin } = await flow.deploy(backend, 1);
     const handle = await producer.enqueue('stubborn', { ms: 500 });
     await until(async () => (await flow.entries('stubborn')).length === 1, 'the start', 15_000);
     expect(await admin.cancel(FLOW_QUEUE, handle.id)).toBe(true);

@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { FLOW_QUEUE, type LedgerEntry } from './fixtures/flow-jobs.js';
-import { FlowDeployment, until } from './support/flow-deployment.js';
+import { FlowDeployment, until, type FlowBackend } from './support/flow-deployment.js';
 
 // Flow control across real processes: three JOBS_MODE=worker processes on a redis-server this file
-// starts on a free port (then on a 3-master Redis Cluster it starts too), jobs enqueued by a producer
-// app in this process. Each handler appends its start and end to a ledger (a Redis list on the
+// starts on a free port (then on a 3-master Redis Cluster, then on a PostgreSQL server it starts too),
+// jobs enqueued by a producer app in this process. Each handler appends its start and end to a ledger (a Redis list on the
 // standalone server), so every limit is checked against what handlers did.
 
 const RATE_SECONDS = Number(process.env.FLOW_RATE_SECONDS ?? 10);
 const flow = new FlowDeployment();
-const deploy = (onCluster: boolean): ReturnType<FlowDeployment['deploy']> => flow.deploy(onCluster);
+const deploy = (backend: FlowBackend): ReturnType<FlowDeployment['deploy']> => flow.deploy(backend);
 const entries = (job?: string): Promise<LedgerEntry[]> => flow.entries(job);
 
 beforeAll(() => flow.start(), 20_000);
@@ -39,10 +39,10 @@ function peakOverlap(ledger: LedgerEntry[], openUntil: number, key: (entry: Ledg
 }
 
 /** The limits, with three worker processes on `target`. */
-function limitsAcrossProcesses(target: string, onCluster: boolean, rateSeconds: number): void {
+function limitsAcrossProcesses(target: string, backend: FlowBackend, rateSeconds: number): void {
 describe(`flow control across three worker processes on ${target}`, () => {
   it(`starts at most 50 rate-limited jobs in any 1-s window for ${rateSeconds} s, about 50 per second in all`, async () => {
-    const { producer, admin } = await deploy(onCluster);
+    const { producer, admin } = await deploy(backend);
     const total = 50 * rateSeconds + 300;
     await producer.enqueueMany(Array.from({ length: total }, (_, n) => ({ job: 'rated' as const, payload: { n } })));
     const began = Date.now();
@@ -66,7 +66,7 @@ describe(`flow control across three worker processes on ${target}`, () => {
   }, 60_000);
 
   it('never runs more than 3 of a globalConcurrency 3 job, also when the process holding slots is killed', async () => {
-    const { producer, admin } = await deploy(onCluster);
+    const { producer, admin } = await deploy(backend);
     const jobs = 60;
     await producer.enqueueMany(Array.from({ length: jobs }, () => ({ job: 'capped' as const, payload: { ms: 100 } })));
     await until(async () => (await entries('capped')).some((entry) => entry.phase === 'start'), 'a first start', 10_000);
@@ -86,7 +86,7 @@ describe(`flow control across three worker processes on ${target}`, () => {
   }, 90_000);
 
   it('runs at most 2 jobs per group at once, with 20 groups', async () => {
-    const { producer, admin } = await deploy(onCluster);
+    const { producer, admin } = await deploy(backend);
     const tenants = Array.from({ length: 20 }, (_, n) => `t${n}`);
     await producer.enqueueMany(tenants.flatMap((tenant) => Array.from({ length: 10 }, () => ({ job: 'tenant' as const, payload: { tenant, ms: 30 } }))));
     await until(async () => (await admin.queues()).find((queue) => queue.name === FLOW_QUEUE)!.counts.completed === 200, 'all tenant jobs', 60_000);
@@ -100,7 +100,7 @@ describe(`flow control across three worker processes on ${target}`, () => {
   }, 60_000);
 
   it('does not use attempts for RateLimitedError: a job with one attempt held 40 times still completes', async () => {
-    const { producer, admin } = await deploy(onCluster);
+    const { producer, admin } = await deploy(backend);
     const until2 = Date.now() + 1_000;
     const handles = await producer.enqueueMany(Array.from({ length: 20 }, () => ({ job: 'storm' as const, payload: { until: until2 } })));
     await until(async () => (await entries('storm')).length === 20, 'the storm jobs', 30_000);
@@ -111,13 +111,14 @@ describe(`flow control across three worker processes on ${target}`, () => {
 });
 }
 
-limitsAcrossProcesses('one Redis', false, RATE_SECONDS);
-limitsAcrossProcesses('a 3-master Redis Cluster', true, Math.min(RATE_SECONDS, 5));
+limitsAcrossProcesses('one Redis', 'redis', RATE_SECONDS);
+limitsAcrossProcesses('a 3-master Redis Cluster', 'cluster', Math.min(RATE_SECONDS, 5));
+limitsAcrossProcesses('one PostgreSQL', 'postgres', Math.min(RATE_SECONDS, 5));
 
 // Throughput-bound cases: on one Redis only.
 describe('fairness and no head-of-line blocking across three worker processes on one Redis', () => {
   it('starts a small group that enqueued after 100,000 jobs of another group within a few turns', async () => {
-    const { producer } = await deploy(false);
+    const { producer } = await deploy('redis');
     for (let chunk = 0; chunk < 100; chunk++) {
       await producer.enqueueMany(Array.from({ length: 1_000 }, () => ({ job: 'fair' as const, payload: { tenant: 'big' } })));
     }
@@ -130,7 +131,7 @@ describe('fairness and no head-of-line blocking across three worker processes on
   }, 120_000);
 
   it('keeps other job types at full speed behind 5,000 jobs held by their rate limit', async () => {
-    const { producer, admin } = await deploy(false);
+    const { producer, admin } = await deploy('redis');
     const plainRun = async (count: number): Promise<number> => {
       await flow.clearLedger();
       const began = Date.now();

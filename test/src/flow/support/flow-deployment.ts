@@ -4,19 +4,25 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { getProducerToken, JobsAdmin, type Producer } from '@nest-jobs/core';
+import { startPostgresServer, type PostgresServerHandle } from '@nest-jobs/postgres/testing';
 import { startRedisCluster, startRedisServer, type RedisClusterHandle, type RedisServerHandle } from '@nest-jobs/redis/testing';
 import { Redis } from 'ioredis';
 import { closeLedger, FlowJobs, FlowModule, LEDGER_KEY, type LedgerEntry } from '../fixtures/flow-jobs.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/flow-worker.js', import.meta.url));
 
+/** Where the jobs of a deploy live: one Redis, a 3-master Redis Cluster, or one PostgreSQL. */
+export type FlowBackend = 'redis' | 'cluster' | 'postgres';
+
 /**
- * Worker processes of FlowJobs on a redis-server of their own (or a 3-master Cluster), a producer
- * app in the test process, and the ledger the handlers write. Each deploy uses a fresh prefix.
+ * Worker processes of FlowJobs on a redis-server of their own (or a 3-master Cluster, or a
+ * PostgreSQL server), a producer app in the test process, and the ledger the handlers write (on
+ * the redis-server). Each deploy uses a fresh prefix (PostgreSQL: a fresh schema).
  */
 export class FlowDeployment {
   private redis: RedisServerHandle | undefined;
   private cluster: RedisClusterHandle | undefined;
+  private postgres: PostgresServerHandle | undefined;
   private reader: Redis | undefined;
   private producerApp: INestApplicationContext | undefined;
   private prefixes = 0;
@@ -27,16 +33,21 @@ export class FlowDeployment {
     this.reader = new Redis(this.redis.url);
   }
 
-  async deploy(onCluster: boolean, workerCount = 3): Promise<{ producer: Producer<FlowJobs>; admin: JobsAdmin; prefix: string }> {
+  async deploy(backend: FlowBackend, workerCount = 3): Promise<{ producer: Producer<FlowJobs>; admin: JobsAdmin; prefix: string }> {
     const redis = this.redis!;
     const prefix = `flow${++this.prefixes}`;
     await this.reader!.del(LEDGER_KEY);
-    if (onCluster) this.cluster ??= await startRedisCluster(3);
-    const nodes = onCluster ? this.cluster!.nodes : undefined;
-    this.producerApp = await NestFactory.createApplicationContext(FlowModule.forRoot({ url: redis.url, nodes, prefix, mode: 'producer' }), { logger: ['error'] });
+    if (backend === 'cluster') this.cluster ??= await startRedisCluster(3);
+    if (backend === 'postgres') this.postgres ??= await startPostgresServer();
+    const nodes = backend === 'cluster' ? this.cluster!.nodes : undefined;
+    const postgresUrl = backend === 'postgres' ? this.postgres!.url : undefined;
+    this.producerApp = await NestFactory.createApplicationContext(FlowModule.forRoot({ url: redis.url, nodes, postgresUrl, prefix, mode: 'producer' }), { logger: ['error'] });
     await this.producerApp.init();
     this.workers = Array.from({ length: workerCount }, () => fork(WORKER, [], {
-      env: { ...process.env, FLOW_REDIS_URL: redis.url, FLOW_PREFIX: prefix, ...(nodes && { FLOW_CLUSTER_NODES: JSON.stringify(nodes) }) },
+      env: {
+        ...process.env, FLOW_REDIS_URL: redis.url, FLOW_PREFIX: prefix,
+        ...(nodes && { FLOW_CLUSTER_NODES: JSON.stringify(nodes) }), ...(postgresUrl && { FLOW_POSTGRES_URL: postgresUrl }),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }));
     await Promise.all(this.workers.map((worker) => new Promise<void>((resolve, reject) => {
@@ -69,6 +80,7 @@ export class FlowDeployment {
     await this.reader?.quit();
     await this.redis?.stop();
     await this.cluster?.stop();
+    await this.postgres?.stop();
   }
 
   /** The ledger, of one job type or all. */
