@@ -115,10 +115,10 @@ limitsAcrossProcesses('one Redis', 'redis', RATE_SECONDS);
 limitsAcrossProcesses('a 3-master Redis Cluster', 'cluster', Math.min(RATE_SECONDS, 5));
 limitsAcrossProcesses('one PostgreSQL', 'postgres', Math.min(RATE_SECONDS, 5));
 
-// Throughput-bound cases: on one Redis only.
-describe('fairness and no head-of-line blocking across three worker processes on one Redis', () => {
+// Throughput-bound cases: on one server of each kind.
+describe.each([['one Redis', 'redis'], ['one PostgreSQL', 'postgres']] as Array<[string, FlowBackend]>)('fairness and no head-of-line blocking across three worker processes on %s', (target, backend) => {
   it('starts a small group that enqueued after 100,000 jobs of another group within a few turns', async () => {
-    const { producer } = await deploy('redis');
+    const { producer } = await deploy(backend);
     for (let chunk = 0; chunk < 100; chunk++) {
       await producer.enqueueMany(Array.from({ length: 1_000 }, () => ({ job: 'fair' as const, payload: { tenant: 'big' } })));
     }
@@ -126,12 +126,12 @@ describe('fairness and no head-of-line blocking across three worker processes on
     await producer.enqueueMany(Array.from({ length: 10 }, () => ({ job: 'fair' as const, payload: { tenant: 'small' } })));
     await until(async () => (await entries('fair')).length === 10, 'the small group', 30_000);
     const waits = (await entries('fair')).map((entry) => entry.at - enqueuedAt).sort((a, b) => a - b);
-    console.log(`flow fairness: 10 small-group jobs started ${waits[0]}–${waits[9]} ms after their enqueue, behind a 100,000-job group`);
+    console.log(`[${target}] flow fairness: 10 small-group jobs started ${waits[0]}–${waits[9]} ms after their enqueue, behind a 100,000-job group`);
     expect(waits[9]).toBeLessThan(5_000);
   }, 120_000);
 
   it('keeps other job types at full speed behind 5,000 jobs held by their rate limit', async () => {
-    const { producer, admin } = await deploy('redis');
+    const { producer, admin } = await deploy(backend);
     const plainRun = async (count: number): Promise<number> => {
       await flow.clearLedger();
       const began = Date.now();
@@ -144,7 +144,7 @@ describe('fairness and no head-of-line blocking across three worker processes on
     await producer.enqueueMany(Array.from({ length: 5_000 }, () => ({ job: 'throttled' as const, payload: {} })));
     const behind = await plainRun(10_000);
     const counts = (await admin.queues()).find((queue) => queue.name === FLOW_QUEUE)!.counts;
-    console.log(`flow head-of-line: 10,000 plain jobs in ${alone} ms alone, ${behind} ms behind 5,000 rate-limited jobs (${counts.waiting} still waiting)`);
+    console.log(`[${target}] flow head-of-line: 10,000 plain jobs in ${alone} ms alone, ${behind} ms behind 5,000 rate-limited jobs (${counts.waiting} still waiting)`);
     expect(counts.waiting).toBe(4_999);
     expect(behind).toBeLessThan(alone * 2 + 2_000);
   }, 120_000);

@@ -10,9 +10,17 @@ CREATE FUNCTION @s.lane_key(p_name text, p_group text) RETURNS text LANGUAGE sql
   SELECT (CASE WHEN p_group IS NULL THEN jsonb_build_array(p_name) ELSE jsonb_build_array(p_name, p_group) END)::text
 $$;
 
+-- A lane listed already is only read (a lane picker holds its row lock while it takes turns,
+-- and an insert that meets it would wait for that fetch); under the shared lock, a lane read
+-- as listed is not being dropped. A snapshot older than the statement (repeatable read) may
+-- still show a lane dropped since, so there the insert is always tried.
 CREATE FUNCTION @s.lane_entered() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(2, hashtext(@wake || NEW.queue));
+  IF current_setting('transaction_isolation') = 'read committed'
+     AND EXISTS (SELECT 1 FROM @s.flow_lanes WHERE queue = NEW.queue AND lane = NEW.lane) THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO @s.flow_lanes (queue, lane, name, grp, turn)
   VALUES (NEW.queue, NEW.lane, NEW.name, NEW.grp, nextval('@s.lane_turn_seq'))
   ON CONFLICT (queue, lane) DO NOTHING;
