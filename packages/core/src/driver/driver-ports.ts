@@ -110,6 +110,7 @@ export interface SchedulePort {
  * the limits stored for their name (none stored: no limit, groups still take turns).
  */
 export interface FlowPort {
+  /** Sets the limits of the named jobs; `{}` removes a name's limits. Names not given keep theirs. */
   setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void>;
   /** Limits, usage, and up to `laneLimit` lanes with waiting jobs (admin and dashboard). */
   flowStatus(queue: string, laneLimit: number): Promise<FlowStatus>;

@@ -86,14 +86,15 @@ export class WorkerPool {
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
   }
 
-  /** Stores this app's flow limits with the driver, where every worker of the cluster reads them. */
+  /**
+   * Stores this app's flow limits with the driver, where every worker of the cluster reads them:
+   * each @Job's, `{}` for one without (so a limit taken out of the code is taken out there too).
+   */
   private async publishLimits(): Promise<void> {
     const byQueue = new Map<string, Record<string, FlowLimits>>();
-    for (const definition of this.registry.all()) {
-      const limits = definition.flow?.limits;
-      if (!limits || Object.keys(limits).length === 0) continue;
+    for (const definition of this.registry.jobs()) {
       const queue = byQueue.get(definition.queue) ?? byQueue.set(definition.queue, {}).get(definition.queue)!;
-      queue[definition.name] = limits;
+      queue[definition.name] = definition.flow?.limits ?? {};
     }
     for (const [queue, limits] of byQueue) await this.flow.setFlowLimits(queue, limits);
   }
