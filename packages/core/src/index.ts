@@ -4,7 +4,7 @@ export { Every } from './decorators/every.decorator.js';
 export { InjectProducer } from './decorators/inject-producer.decorator.js';
 
 export { JobsModule } from './module/jobs.module.js';
-export type { JobsModuleOptions, JobsMode, JobsTestingOptions } from './module/jobs-options.interface.js';
+export type { JobsModuleOptions, JobsMode, JobsTestingOptions, JobsTracingOptions } from './module/jobs-options.interface.js';
 export { JOBS_DRIVER, getProducerToken } from './module/jobs.tokens.js';
 
 export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs } from './producer/producer.interface.js';

@@ -1,4 +1,4 @@
-import type { JobRecord, JobState, LeasedJob, NewJob } from '@nest-jobs/core/driver';
+import type { JobRecord, JobState, LeasedJob, NewJob, TraceCarrier } from '@nest-jobs/core/driver';
 import { decodeErrors } from './codec.js';
 
 /**
@@ -63,6 +63,7 @@ function fromParsed(queue: string, id: string, parsed: ParsedRecord, extras: Rec
   if (tags.has('C')) record.scheduledFor = num(tags.get('C'));
   if (tags.has('S')) record.startedAt = num(tags.get('S'));
   if (tags.has('F')) record.finishedAt = num(tags.get('F'));
+  if (tags.has('H')) record.trace = decodeTrace(tags.get('H')!);
   if (typeof extras.progress === 'string') record.progress = extras.progress;
   // A completed job's null result is not stored (complete.lua).
   if (typeof extras.result === 'string') record.result = extras.result;
@@ -103,6 +104,7 @@ export function recordBody(job: NewJob): string {
   if (job.maxAttempts !== 1) tags += `,M${job.maxAttempts}`;
   if (job.priority !== 0) tags += `,P${job.priority}`;
   if (job.scheduledFor !== undefined) tags += `,C${b36(job.scheduledFor)}`;
+  if (job.trace !== undefined) tags += encodeTrace(job.trace);
   return `${tags}|${job.name}|${job.payload}`;
 }
 
@@ -111,6 +113,19 @@ export function checkJobName(name: string): void {
   if (name.includes('|') || name === '') {
     throw new Error(`RedisDriver: job name ${JSON.stringify(name)} cannot be stored: use a non-empty name without "|".`);
   }
+}
+
+/**
+ * The trace carrier as tag H, form-encoded (`traceparent=00-…&tracestate=…`):
+ * the encoding leaves no "," or "|" that would end the tag or the head. Nothing for an empty carrier.
+ */
+function encodeTrace(trace: TraceCarrier): string {
+  const text = new URLSearchParams(trace).toString();
+  return text === '' ? '' : `,H${text}`;
+}
+
+function decodeTrace(text: string): TraceCarrier {
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 function b36(ms: number): string {

@@ -38,7 +38,15 @@ export interface NewJob {
   enqueuedAt: number;
   /** For schedule ticks: the tick instant, epoch ms. */
   scheduledFor?: number;
+  /**
+   * Trace context of the enqueue (OpenTelemetry propagation fields, e.g.
+   * `traceparent`), stored and handed back as it is. Absent when tracing is off.
+   */
+  trace?: TraceCarrier;
 }
+
+/** Text fields a tracing propagator wrote (names and values are opaque to drivers). */
+export type TraceCarrier = Record<string, string>;
 
 /** A stored job, as read back from a driver. */
 export interface JobRecord extends NewJob {

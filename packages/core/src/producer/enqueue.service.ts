@@ -13,6 +13,8 @@ import { checkAttempts, checkDuration, checkPriority, failFor } from '../registr
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
+import type { JobTracing } from '../tracing/job-tracing.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
@@ -28,6 +30,7 @@ export class EnqueueService {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_TRACING) private readonly tracing: JobTracing | null,
   ) {}
 
   async enqueue(
@@ -42,7 +45,11 @@ export class EnqueueService {
   /** Enqueues prepared jobs (also used by the scheduler's trigger). */
   async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
     if (jobs.length === 0) return [];
-    const results = await this.driver.enqueue(jobs);
+    const results = this.tracing
+      ? await this.tracing.send(jobs, () => this.driver.enqueue(jobs), (all, span, index) => {
+        if (!all[index]?.created) span.setAttribute('nest_jobs.job.duplicate', true);
+      })
+      : await this.driver.enqueue(jobs);
     return results.map((result, index) => {
       const job = jobs[index]!;
       return new DriverJobHandle(this.driver, this.feed, result.id, job.queue, job.name, result.created);
