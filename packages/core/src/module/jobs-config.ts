@@ -4,7 +4,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../serialization/json.js';
 import { messages } from '../registry/jobs.messages.js';
 import { isValidQueueName } from '../registry/option-validators.js';
 import { MemoryDriver } from '../driver/memory/memory.driver.js';
-import type { TracingConfig } from '../tracing/job-tracing.js';
+import type { TracingConfig } from '../tracing/tracing.interface.js';
 import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
 
 const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];

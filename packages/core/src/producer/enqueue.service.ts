@@ -13,7 +13,7 @@ import { checkAttempts, checkDuration, checkPriority, failFor } from '../registr
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
-import type { JobTracing } from '../tracing/job-tracing.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
 import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
@@ -30,7 +30,7 @@ export class EnqueueService {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
-    @Inject(JOBS_TRACING) private readonly tracing: JobTracing | null,
+    @Inject(JOBS_TRACING) private readonly tracing: JobsTracing | null,
   ) {}
 
   async enqueue(
@@ -46,9 +46,7 @@ export class EnqueueService {
   async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
     if (jobs.length === 0) return [];
     const results = this.tracing
-      ? await this.tracing.send(jobs, () => this.driver.enqueue(jobs), (all, span, index) => {
-        if (!all[index]?.created) span.setAttribute('nest_jobs.job.duplicate', true);
-      })
+      ? await this.tracing.send(jobs, () => this.driver.enqueue(jobs), (all, index) => (all[index]?.created ? undefined : { 'nest_jobs.job.duplicate': true }))
       : await this.driver.enqueue(jobs);
     return results.map((result, index) => {
       const job = jobs[index]!;

@@ -8,7 +8,7 @@ import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { nextTick, previousTick } from './schedule.js';
 import { tickJob } from './tick-job.js';
-import type { JobTracing } from '../tracing/job-tracing.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
 import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 /** setTimeout's ceiling; longer waits are re-armed. */
@@ -34,7 +34,7 @@ export class Scheduler {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
-    @Inject(JOBS_TRACING) private readonly tracing: JobTracing | null,
+    @Inject(JOBS_TRACING) private readonly tracing: JobsTracing | null,
   ) {}
 
   private now(): number {
@@ -131,7 +131,7 @@ export class Scheduler {
         this.driver.enqueueTick({ schedule: definition.name, tickAt, job, overlap: definition.schedule!.overlap });
       // Every scheduling instance sends the tick; the span says whose enqueue created the job.
       const outcome = this.tracing
-        ? await this.tracing.send([job], enqueue, (result, span) => span.setAttribute('nest_jobs.tick.outcome', result))
+        ? await this.tracing.send([job], enqueue, (result) => ({ 'nest_jobs.tick.outcome': result }))
         : await enqueue();
       if (outcome === 'overlap') {
         this.logger.warn(`${definition.name}: tick ${new Date(tickAt).toISOString()} skipped, the previous run is unfinished`);

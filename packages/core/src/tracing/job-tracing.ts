@@ -1,19 +1,9 @@
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import type { LeasedJob, NewJob, TraceCarrier } from '../driver/job-record.js';
 import { RetryRequest } from '../errors/retry-request.js';
+import type { JobsTracing, SpanAttributes, TracedOutcome, TracingConfig } from './tracing.interface.js';
 
 type OtelApi = typeof import('@opentelemetry/api');
-
-/** How a try's span relates to the enqueue's span. */
-export type TraceParent = 'link' | 'child';
-
-/** `tracing` module option, resolved. */
-export interface TracingConfig {
-  parent: TraceParent;
-}
-
-/** What a traced try hands back: the handler's outcome, as the runner sees it. */
-export type TracedOutcome = { ok: true } | { ok: false; thrown: unknown };
 
 const SYSTEM = 'nest-jobs';
 const TRACER_NAME = '@nest-jobs/core';
@@ -25,7 +15,7 @@ const TRACER_NAME = '@nest-jobs/core';
  * linked to or child of it, active while the handler runs. Without a
  * registered SDK the API hands out non-recording spans and nothing is stored.
  */
-export class JobTracing {
+export class JobTracing implements JobsTracing {
   private readonly tracer: Tracer;
 
   constructor(private readonly api: OtelApi, private readonly config: TracingConfig) {
@@ -33,19 +23,17 @@ export class JobTracing {
     this.tracer = api.trace.getTracer(TRACER_NAME);
   }
 
-  /**
-   * Opens a `send` span per job, stores each span's context in its job
-   * (`job.trace`), runs `enqueue` and ends the spans with its outcome
-   * (`describe` names each job's, e.g. a duplicate jobId).
-   */
-  async send<R>(jobs: NewJob[], enqueue: () => Promise<R>, describe: (result: R, span: Span, index: number) => void): Promise<R> {
+  async send<R>(jobs: NewJob[], enqueue: () => Promise<R>, describe: (result: R, index: number) => SpanAttributes | undefined): Promise<R> {
     const { context, trace } = this.api;
     const active = context.active();
     const spans = jobs.map((job) => this.openSend(job, active));
     try {
       // One job: the driver call runs in its span, so a Redis client's instrumentation nests under it.
       const result = spans.length === 1 ? await context.with(trace.setSpan(active, spans[0]!), enqueue) : await enqueue();
-      spans.forEach((span, index) => describe(result, span, index));
+      spans.forEach((span, index) => {
+        const attributes = describe(result, index);
+        if (attributes) span.setAttributes(attributes);
+      });
       return result;
     } catch (error) {
       spans.forEach((span) => this.recordError(span, error));
@@ -55,11 +43,6 @@ export class JobTracing {
     }
   }
 
-  /**
-   * Runs one try in a `process` span that is active inside `attempt` (the
-   * handler's own spans nest under it); `attempt` gets the trace id for
-   * `ctx.logger`, undefined when there is none.
-   */
   async process<O extends TracedOutcome>(job: LeasedJob, attempt: (traceId: string | undefined) => Promise<O>): Promise<O> {
     const { context, trace, ROOT_CONTEXT, SpanKind } = this.api;
     const stored = job.trace ? this.api.propagation.extract(ROOT_CONTEXT, job.trace) : ROOT_CONTEXT;

@@ -1,12 +1,13 @@
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import { messages } from '../registry/jobs.messages.js';
-import { JobTracing, type TracingConfig } from './job-tracing.js';
+import { JobTracing } from './job-tracing.js';
+import type { JobsTracing, TracingConfig } from './tracing.interface.js';
 
 /**
  * Loads `@opentelemetry/api` only when tracing is on: it is an optional peer,
  * and an app without it must neither install nor load it.
  */
-export async function loadTracing(config: TracingConfig | undefined): Promise<JobTracing | null> {
+export async function loadTracing(config: TracingConfig | undefined): Promise<JobsTracing | null> {
   if (!config) return null;
   let api: typeof import('@opentelemetry/api');
   try {

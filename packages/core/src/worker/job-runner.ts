@@ -13,7 +13,7 @@ import { JobAbort } from './job-abort.js';
 import { createJobContext } from './job-context.factory.js';
 import { LeaseLostError, ShutdownAbortError, toStoredError } from './job-error.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import type { JobTracing } from '../tracing/job-tracing.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
 
 export interface JobRunnerDeps {
   driver: Pick<WorkerPort, 'release' | 'progress'>;
@@ -24,7 +24,7 @@ export interface JobRunnerDeps {
   /** Epoch ms that retry times count from (JobsTester's virtual clock in testing mode). */
   now: () => number;
   /** Null when tracing is off: a try then runs with no tracing work at all. */
-  tracing: JobTracing | null;
+  tracing: JobsTracing | null;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };

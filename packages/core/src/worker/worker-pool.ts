@@ -9,7 +9,7 @@ import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { QueueSlots } from './queue-slots.js';
-import type { JobTracing } from '../tracing/job-tracing.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
 import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 const IDLE_WAIT_MS = 5_000;
@@ -47,7 +47,7 @@ export class WorkerPool {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) clock: JobsClock,
-    @Inject(JOBS_TRACING) tracing: JobTracing | null,
+    @Inject(JOBS_TRACING) tracing: JobsTracing | null,
   ) {
     this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
     this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
