@@ -11,7 +11,7 @@ export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs 
 export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
-export type { JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
 export { JobRegistry } from './registry/job.registry.js';
 export type { JobDefinition } from './registry/job-definition.js';
 

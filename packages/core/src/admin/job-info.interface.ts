@@ -1,4 +1,15 @@
-import type { JobError, JobState } from '../driver/job-record.js';
+import type { JobState } from '../driver/job-record.js';
+
+/** One failed try, as operators and callers see it. */
+export interface JobErrorInfo {
+  message: string;
+  name?: string;
+  stack?: string;
+  /** 1-based try that failed. */
+  attempt: number;
+  /** When it failed. */
+  at: Date;
+}
 
 /** A job as operators see it: payload, result and progress parsed. */
 export interface JobInfo {
@@ -18,7 +29,7 @@ export interface JobInfo {
   finishedAt?: Date;
   scheduledFor?: Date;
   /** Failed tries, oldest first. */
-  errors: JobError[];
+  errors: JobErrorInfo[];
 }
 
 export interface QueueInfo {

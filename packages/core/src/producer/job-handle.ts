@@ -1,4 +1,4 @@
-import type { JobState } from '../driver/job-record.js';
+import type { JobError, JobState } from '../driver/job-record.js';
 import type { EventFeed, JobReader } from '../driver/driver-ports.js';
 import { JobFailedError } from '../errors/job-failed.error.js';
 import { JobResultTimeoutError } from '../errors/job-result-timeout.error.js';
@@ -35,7 +35,7 @@ export class DriverJobHandle<R> implements JobHandle<R> {
       };
       const succeed = (resultText: string | undefined): void =>
         settle(() => resolve((resultText === undefined ? undefined : fromJson(resultText)) as R));
-      const die = (error: JobFailedError['lastError']): void =>
+      const die = (error: JobError | undefined): void =>
         settle(() => reject(new JobFailedError(this.id, this.name, error)));
 
       cleanups.push(

@@ -118,6 +118,8 @@ describe('WorkerPool on the memory driver', () => {
     expect(await handle.result({ timeout: 3_000 })).toBe(3);
     const info = await app!.get(JobsAdmin).get('default', handle.id);
     expect(info?.errors.map((error) => error.message)).toEqual(['boom 1', 'boom 2']);
+    // A Date, like every other time JobsAdmin gives.
+    expect(info?.errors.every((error) => error.at instanceof Date && error.at.getTime() >= info.enqueuedAt.getTime())).toBe(true);
   });
 
   it('moves a job to dead after its last try and rejects result() with JobFailedError', async () => {
@@ -126,6 +128,7 @@ describe('WorkerPool on the memory driver', () => {
     const failure = await handle.result({ timeout: 3_000 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JobFailedError);
     expect((failure as JobFailedError).lastError?.message).toBe('boom 3');
+    expect((failure as JobFailedError).lastError?.at).toBeInstanceOf(Date);
     expect(tries.dead).toBe(3);
     expect(await handle.state()).toBe('dead');
   });
