@@ -12,6 +12,8 @@ export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
 export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export type { FlowInfo, FlowUsage } from './admin/flow-report.js';
+export type { FlowLimits, RateLimit } from './driver/driver-items.js';
 export { JobRegistry } from './registry/job.registry.js';
 export type { JobDefinition } from './registry/job-definition.js';
 

@@ -1,12 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
-import type { JobState } from '@nest-jobs/core';
+import { JOB_STATES as ALL_STATES, type JobState } from '@nest-jobs/core';
 import { dashboardMessages } from './dashboard.messages.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 /** Deepest page: keeps offsets (and the driver's work) bounded. */
 export const MAX_PAGE = 1_000;
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead'];
+export const JOB_STATES: readonly JobState[] = ALL_STATES;
 
 export interface Paging {
   page: number;

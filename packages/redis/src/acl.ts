@@ -10,7 +10,9 @@ export const REDIS_ACL_COMMANDS = {
   /** Every state change is one script; EVAL only when the server lost its script cache (restart) and for nothing else. */
   scripts: ['evalsha', 'eval'],
   /** Called from inside the Lua scripts. */
-  scriptBodies: ['set', 'hget', 'hgetall', 'hmget', 'hset', 'hdel', 'hexists', 'hlen', 'del', 'exists', 'get', 'incrby', 'llen', 'lpush', 'rpush', 'lrange', 'ltrim', 'lrem', 'pexpire', 'pttl', 'publish', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem'],
+  scriptBodies: ['set', 'hget', 'hgetall', 'hmget', 'hset', 'hdel', 'hexists', 'hlen', 'del', 'exists', 'get', 'incr', 'incrby', 'llen', 'lpush', 'rpush', 'lrange', 'ltrim', 'lrem', 'pexpire', 'pttl', 'publish', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem',
+    // flow control (lua/includes/lanes.lua): running sets, rate windows, lane turns
+    'sadd', 'srem', 'scard', 'zremrangebyscore', 'zscore'],
   /** The event feed (XREAD on a queue's stream). */
   blockingReads: ['xread'],
   /**
@@ -21,7 +23,7 @@ export const REDIS_ACL_COMMANDS = {
   /** Idle workers: one PSUBSCRIBE to every queue's wake-up channel (`{prefix:*}:wake`). */
   pubsub: ['psubscribe', 'punsubscribe'],
   /** Admin API, readiness checks, the queue registry, and naming the key when a script refused a wrong-typed one. */
-  reads: ['get', 'hgetall', 'hmget', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type'],
+  reads: ['get', 'hgetall', 'hmget', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type', 'scard', 'zcount'],
   /** Pause, schedule pause, queue registry; an idle worker's readiness read clears the wake marker (DEL). */
   writes: ['set', 'hset', 'sadd', 'del'],
   /** The readiness read is one transaction, so clearing the marker cannot miss a job enqueued in between. */

@@ -3,6 +3,7 @@ import type { DriverEvent, JobError, JobEventType } from '@nest-jobs/core/driver
 /** Event type letters of layout 2's stream entries (lua/includes/emit.lua). */
 const EVENT_TYPES: Record<string, JobEventType> = {
   Q: 'enqueued', A: 'active', P: 'progress', C: 'completed', R: 'retrying', F: 'failed', D: 'dead', S: 'skipped',
+  X: 'expired', H: 'rate-limited',
 };
 
 /**
@@ -41,7 +42,7 @@ function decodeCompact(queue: string, fields: string[]): DriverEvent[] {
 /** Layout 2's one extra value per event, by type. */
 function withExtra(event: DriverEvent, value: string): void {
   if (event.type === 'completed' || event.type === 'progress') event.data = value;
-  else if (event.type === 'retrying') event.runAt = Number(value);
+  else if (event.type === 'retrying' || event.type === 'rate-limited') event.runAt = Number(value);
   else {
     const error = decodeError(value);
     if (error) event.error = error;

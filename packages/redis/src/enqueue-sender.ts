@@ -37,7 +37,7 @@ export class EnqueueSender {
       const raw = await this.scripts.njEnqueue(...this.args(chunk))
         .catch(async (error: unknown) => { throw unreachable(this.target, enqueueOf(jobs, [chunk.queue]), await this.explain(chunk, error)); });
       this.onEnqueued(chunk.queue);
-      return enqueueScript.reply(raw, jobs, chunk.queue).map((outcome, index) => ({ id: jobs[index]!.id, ...outcome }));
+      return enqueueScript.reply(raw, jobs, chunk.queue).map(({ holder, ...outcome }, index) => ({ id: holder ?? jobs[index]!.id, ...outcome }));
     }
     const outcomes = await this.sendChunks(jobs, chunks);
     const failed = outcomes.findIndex(([error]) => error);
@@ -52,7 +52,8 @@ export class EnqueueSender {
     chunks.forEach((chunk, chunkIndex) => {
       const replies = enqueueScript.reply(outcomes[chunkIndex]![1], chunk.jobs.map(({ job }) => job), chunk.queue);
       chunk.jobs.forEach(({ job, index }, position) => {
-        results[index] = { id: job.id, ...replies[position]! };
+        const { holder, ...outcome } = replies[position]!;
+        results[index] = { id: holder ?? job.id, ...outcome };
       });
       this.onEnqueued(chunk.queue);
     });

@@ -21,7 +21,10 @@ export type QueueKey = (typeof QUEUE_KEYS)[number];
  *   {p:q}:v2:active      ZSET  id by lease expiry
  *   {p:q}:v2:completed   ZSET  id by finish order: ms * 1000, made unique and increasing (v2:finished)
  *   {p:q}:v2:dead        ZSET  id by finish order, the same way
+ *   {p:q}:v2:expired     ZSET  id by finish order: jobs that waited past their expiry (expireAfter)
  *   {p:q}:v2:finished    STRING the last finish-order score given (lua/includes/finish.lua)
+ *   {p:q}:v2:lanes, v2:lane:<lane>, v2:turns, v2:front, v2:limits, v2:holds, v2:run:<key>, v2:rate:<key>,
+ *   {p:q}:v2:dedupe:<name>|<key>  flow control (lua/includes/lanes.lua): limited jobs wait in lanes
  *   {p:q}:v2:results     HASH  id -> result JSON of a completed job
  *   {p:q}:v2:errors      HASH  id -> JSON array of a job's failed tries (the last 20)
  *   {p:q}:v2:progress    HASH  id -> the last progress JSON
@@ -59,6 +62,11 @@ export class KeySchema {
   /** The key of one of the queue's fixed keys, by its role (see queueKeys). */
   key(queue: string, role: QueueKey): string {
     return `${this.base(queue)}:${role}`;
+  }
+
+  /** A flow-control key of the queue (lua/includes/lanes.lua), e.g. `lanes`, `limits`, `lane:<lane>`, `expired`. */
+  flow(queue: string, suffix: string): string {
+    return `${this.base(queue)}:v2:${suffix}`;
   }
 
   /** Layout 1's five indexes (waiting, delayed, active, completed, dead), which lua/migrate.lua empties. */

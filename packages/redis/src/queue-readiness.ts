@@ -25,10 +25,12 @@ export class QueueReadiness {
       pipeline.exists(this.keys.paused(queue));
       // A priority listed here has a waiting list: fetch removes a priority once its list is empty.
       pipeline.zcard(this.keys.key(queue, 'v2:priorities'));
+      // Lanes of limited jobs: maybe ready (fetch tells whether a limit holds them back, and until when).
+      pipeline.zcard(this.keys.flow(queue, 'lanes'));
       pipeline.zrange(this.keys.key(queue, 'v2:delayed'), '0', '0', 'WITHSCORES');
       pipeline.zrange(this.keys.key(queue, 'v2:active'), '0', '0', 'WITHSCORES');
       pipeline.del(this.keys.marker(queue));
-      const [time, paused, waiting, delayed, active] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
+      const [time, paused, waiting, lanes, delayed, active] = ((await pipeline.exec()) ?? []).map(([error, reply]) => {
         if (error) throw error;
         return reply;
       });
@@ -36,7 +38,7 @@ export class QueueReadiness {
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       // Wake when a delayed job falls due or the earliest lease runs out (its worker may have died).
       const times = [(delayed as string[])[1], (active as string[])[1]].filter((score) => score !== undefined).map(Number);
-      return { ready: paused !== 1 && Number(waiting) > 0, dueIn: times.length ? Math.max(0, Math.min(...times) - now) : undefined };
+      return { ready: paused !== 1 && Number(waiting) + Number(lanes) > 0, dueIn: times.length ? Math.max(0, Math.min(...times) - now) : undefined };
     }));
     if (perQueue.some((queue) => queue.ready)) return { ready: true };
     const dueIns = perQueue.flatMap((queue) => (queue.dueIn === undefined ? [] : [queue.dueIn]));

@@ -7,8 +7,8 @@ import { decodeErrors } from './codec.js';
  * (`w`, `a2`), then tags `,<letter><value>`; lua/includes/record.lua is the
  * reference and writes the same format.
  */
-const STATE_OF: Record<string, JobState> = { w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead' };
-const TIME_TAGS = new Set(['E', 'R', 'C', 'S', 'F']);
+const STATE_OF: Record<string, JobState> = { w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead', x: 'expired' };
+const TIME_TAGS = new Set(['E', 'R', 'C', 'S', 'F', 'Z']);
 
 /** Separate from a record: what the queue's results, errors and progress hashes hold for the job. */
 export interface RecordExtras {
@@ -63,6 +63,12 @@ function fromParsed(queue: string, id: string, parsed: ParsedRecord, extras: Rec
   if (tags.has('C')) record.scheduledFor = num(tags.get('C'));
   if (tags.has('S')) record.startedAt = num(tags.get('S'));
   if (tags.has('F')) record.finishedAt = num(tags.get('F'));
+  if (tags.has('Z')) record.expireAt = num(tags.get('Z'));
+  if (tags.has('L')) {
+    record.limited = true;
+    const group = tags.get('L')!;
+    if (group !== '') record.group = decodeGroup(group);
+  }
   if (tags.has('H')) record.trace = decodeTrace(tags.get('H')!);
   if (typeof extras.progress === 'string') record.progress = extras.progress;
   // A completed job's null result is not stored (complete.lua).
@@ -104,8 +110,30 @@ export function recordBody(job: NewJob): string {
   if (job.maxAttempts !== 1) tags += `,M${job.maxAttempts}`;
   if (job.priority !== 0) tags += `,P${job.priority}`;
   if (job.scheduledFor !== undefined) tags += `,C${b36(job.scheduledFor)}`;
+  if (job.limited || job.group !== undefined) tags += `,L${job.group === undefined ? '' : encodeGroup(job.group)}`;
+  if (job.expireAt !== undefined) tags += `,Z${b36(job.expireAt)}`;
   if (job.trace !== undefined) tags += encodeTrace(job.trace);
   return `${tags}|${job.name}|${job.payload}`;
+}
+
+/**
+ * enqueue.lua's flow-control value of a job: '' for none, else 'L' (it waits in its lane) or
+ * '-', then its dedupe as "<mode>,<ttl ms>,<max wait ms or ''>,<key>".
+ */
+export function flowArg(job: NewJob): string {
+  const lane = job.limited || job.group !== undefined;
+  if (!lane && !job.dedupe) return '';
+  const dedupe = job.dedupe ? `${job.dedupe.mode},${Math.round(job.dedupe.ttlMs)},${job.dedupe.maxWaitMs === undefined ? '' : Math.round(job.dedupe.maxWaitMs)},${job.dedupe.key}` : '';
+  return (lane ? 'L' : '-') + dedupe;
+}
+
+/** A group key as a record tag and a key part holds it: without ",", "|" or "%" (percent-encoded). */
+export function encodeGroup(group: string): string {
+  return group.replace(/[%,|]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export function decodeGroup(encoded: string): string {
+  return encoded.replace(/%(25|2C|7C)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** A job name that a record can hold: a "|" would end it early. */

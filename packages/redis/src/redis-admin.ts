@@ -5,8 +5,8 @@ import type { DriverContext } from './driver-context.js';
 
 /** The index of each state but waiting (whose lists list-waiting.lua walks). */
 const INDEX = { delayed: 'v2:delayed', active: 'v2:active', completed: 'v2:completed', dead: 'v2:dead' } as const;
-/** Listing order per state: completed and dead newest first, the rest in processing order. */
-const NEWEST_FIRST = new Set<JobState>(['completed', 'dead']);
+/** Listing order per state: completed, dead and expired newest first, the rest in processing order. */
+const NEWEST_FIRST = new Set<JobState>(['completed', 'dead', 'expired']);
 /** Dead jobs moved or removed per script call by retryAllDead/removeAllDead: each call is atomic, the whole is not. */
 const DEAD_CHUNK = 1_000;
 
@@ -33,7 +33,7 @@ export class RedisAdmin implements AdminPort {
     if (state === 'waiting') {
       ids = await runner.call(listWaitingScript, queue, { offset: options.offset, limit: options.limit });
     } else {
-      const key = keys.key(queue, INDEX[state]);
+      const key = state === 'expired' ? keys.flow(queue, 'expired') : keys.key(queue, INDEX[state]);
       const stop = options.offset + options.limit - 1;
       const members = NEWEST_FIRST.has(state)
         ? await client.zrevrange(key, options.offset, stop)

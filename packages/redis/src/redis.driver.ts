@@ -1,5 +1,5 @@
 import type {
-  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, JobCounts, JobRecord, JobState, LeasedJob,
+  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState, LeasedJob,
   LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
@@ -11,6 +11,7 @@ import { KeySchema } from './keys.js';
 import { LayoutMigration } from './layout-migration.js';
 import { QueueRegistry } from './queue-registry.js';
 import { RedisAdmin } from './redis-admin.js';
+import { RedisFlow } from './redis-flow.js';
 import { RedisLifecycle } from './redis-lifecycle.js';
 import { RedisProducer } from './redis-producer.js';
 import { RedisSchedules } from './redis-schedules.js';
@@ -44,6 +45,7 @@ export class RedisDriver implements QueueDriver {
   private readonly producer: RedisProducer;
   private readonly admin: RedisAdmin;
   private readonly schedules: RedisSchedules;
+  private readonly flow: RedisFlow;
   private readonly reader: EventReader;
   private readonly registry: QueueRegistry;
   private readonly knownQueues = new Set<string>();
@@ -81,6 +83,7 @@ export class RedisDriver implements QueueDriver {
     const sender = new EnqueueSender(client, scripts, this.keys, target, diagnosis, notify);
     this.producer = new RedisProducer(context, sender, remember);
     this.admin = new RedisAdmin(context);
+    this.flow = new RedisFlow(context);
     this.schedules = new RedisSchedules(context, remember, notify);
     client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
@@ -133,6 +136,9 @@ export class RedisDriver implements QueueDriver {
   pause(queue: string): Promise<void> { return this.adminCall(`pause of "${queue}"`, () => this.admin.pause(queue)); }
   resume(queue: string): Promise<void> { return this.adminCall(`resume of "${queue}"`, () => this.admin.resume(queue)); }
   isPaused(queue: string): Promise<boolean> { return this.adminCall(`paused state of "${queue}"`, () => this.admin.isPaused(queue)); }
+
+  setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> { return this.flow.setFlowLimits(queue, limits); }
+  flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> { return this.flow.flowStatus(queue, laneLimit); }
 
   enqueueTick(request: TickRequest): Promise<TickOutcome> { return this.schedules.enqueueTick(request); }
   scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return this.adminCall('schedule states', () => this.schedules.scheduleStates(schedules)); }

@@ -1,4 +1,4 @@
-import type { JobState } from '../driver/job-record.js';
+import type { JobCounts, JobState } from '../driver/job-record.js';
 
 /** One failed try, as operators and callers see it. */
 export interface JobErrorInfo {
@@ -28,6 +28,12 @@ export interface JobInfo {
   startedAt?: Date;
   finishedAt?: Date;
   scheduledFor?: Date;
+  /** Group key (flow control `group`). */
+  group?: string;
+  /** When a job still waiting then ends expired (`expireAfter`). */
+  expireAt?: Date;
+  /** A waiting limited job (JobsAdmin.get only): which limit holds it back, e.g. `group "acme" at its concurrency 2`. */
+  waitingReason?: string;
   /** Failed tries, oldest first. */
   errors: JobErrorInfo[];
 }
@@ -35,7 +41,7 @@ export interface JobInfo {
 export interface QueueInfo {
   name: string;
   paused: boolean;
-  counts: { waiting: number; delayed: number; active: number; completed: number; dead: number };
+  counts: JobCounts;
 }
 
 export interface ScheduleInfo {

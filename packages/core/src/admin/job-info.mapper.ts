@@ -21,6 +21,8 @@ export function toJobInfo(record: JobRecord): JobInfo {
   if (record.startedAt !== undefined) info.startedAt = new Date(record.startedAt);
   if (record.finishedAt !== undefined) info.finishedAt = new Date(record.finishedAt);
   if (record.scheduledFor !== undefined) info.scheduledFor = new Date(record.scheduledFor);
+  if (record.group !== undefined) info.group = record.group;
+  if (record.expireAt !== undefined) info.expireAt = new Date(record.expireAt);
   return info;
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_STATES, type JobState } from '../driver/job-record.js';
-import type { AdminPort, SchedulePort } from '../driver/driver-ports.js';
+import type { AdminPort, FlowPort, SchedulePort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
-import { JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_ADMIN_PORT, JOBS_FLOW_PORT, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import type { JobHandle } from '../producer/job-handle.interface.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
@@ -14,6 +14,7 @@ import { nextTick } from '../scheduler/schedule.js';
 import { tickJob, tickOfJobId } from '../scheduler/tick-job.js';
 import type { JobInfo, QueueInfo, ScheduleInfo } from './job-info.interface.js';
 import { toJobInfo } from './job-info.mapper.js';
+import { type FlowInfo, toFlowInfo, waitingReason } from './flow-report.js';
 
 const MAX_PAGE = 1_000;
 
@@ -26,6 +27,7 @@ export class JobsAdmin {
     private readonly registry: JobRegistry,
     private readonly enqueuer: EnqueueService,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_FLOW_PORT) private readonly flowPort: Pick<FlowPort, 'flowStatus'>,
   ) {}
 
   async queues(): Promise<QueueInfo[]> {
@@ -46,7 +48,20 @@ export class JobsAdmin {
 
   async get(queue: string, id: string): Promise<JobInfo | null> {
     const record = await this.driver.getJob(queue, id);
-    return record ? toJobInfo(record) : null;
+    if (!record) return null;
+    const info = toJobInfo(record);
+    if (record.state === 'waiting' && (record.limited || record.group !== undefined)) {
+      const reason = waitingReason(record, await this.flow(queue, { groups: 1_000 }), this.clock.now());
+      if (reason) info.waitingReason = reason;
+    }
+    return info;
+  }
+
+  /** Flow control of a queue: limits per job name, running jobs and starts per window, and the `groups` busiest groups (default 20). */
+  async flow(queue: string, options: { groups?: number } = {}): Promise<FlowInfo> {
+    const groups = options.groups ?? 20;
+    if (!Number.isInteger(groups) || groups < 0 || groups > 10_000) throw new InvalidJobInputError(`JobsAdmin.flow: groups must be an integer from 0 to 10000 (got ${groups}).`);
+    return toFlowInfo(queue, await this.flowPort.flowStatus(queue, groups));
   }
 
   /** Dead job back to waiting with fresh tries. False when it is not dead. */

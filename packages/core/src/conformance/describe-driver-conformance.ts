@@ -1,6 +1,7 @@
 import { describe } from '@jest/globals';
 import { adminConformance } from './admin.conformance.js';
 import { eventConformance } from './events.conformance.js';
+import { flowConformance } from './flow.conformance.js';
 import type { DriverFactory } from './fixture.js';
 import { useFixture } from './fixture.js';
 import { leaseConformance } from './leases.conformance.js';
@@ -30,5 +31,6 @@ export function describeDriverConformance(label: string, createDriver: DriverFac
     adminConformance(fixture);
     eventConformance(fixture);
     scheduleConformance(fixture);
+    flowConformance(fixture);
   });
 }

@@ -8,6 +8,10 @@ export type JobEventType =
   | 'retrying'
   | 'failed'
   | 'dead'
+  /** Dropped unrun: still waiting `expireAfter` past its run time. */
+  | 'expired'
+  /** The handler said the remote is rate limiting: the job (or its group) is held until `runAt`; the try is not counted. */
+  | 'rate-limited'
   /** A schedule tick not enqueued because the previous run is unfinished (`overlap: false`); `id` is the tick's job id. */
   | 'skipped';
 
@@ -27,6 +31,6 @@ export interface DriverEvent {
   data?: string;
   /** The failed try (`failed`), or the final error (`dead`). */
   error?: JobError;
-  /** Epoch ms of the next try (`retrying`). */
+  /** Epoch ms of the next try (`retrying`), or the end of the hold (`rate-limited`). */
   runAt?: number;
 }

@@ -1,6 +1,6 @@
 import type { DriverEvent } from './driver-event.js';
 import type {
-  CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from './driver-items.js';
 import type { EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from './job-record.js';
 
@@ -97,6 +97,17 @@ export interface SchedulePort {
   /** States of the given schedules, by name; a schedule never ticked nor paused is absent. */
   scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>>;
   setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void>;
+}
+
+/**
+ * Flow control: the limits every worker enforces, shared through the backend. Each process
+ * writes the limits of the job names it defines at start; jobs enqueued with `limited` obey
+ * the limits stored for their name (none stored: no limit, groups still take turns).
+ */
+export interface FlowPort {
+  setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void>;
+  /** Limits, usage, and up to `laneLimit` lanes with waiting jobs (admin and dashboard). */
+  flowStatus(queue: string, laneLimit: number): Promise<FlowStatus>;
 }
 
 /** Every job event from every process using this backend. */

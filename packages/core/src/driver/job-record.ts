@@ -1,7 +1,10 @@
-/** States a job moves through. `paused` is a property of a queue, not of a job. */
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';
+/**
+ * States a job moves through. `paused` is a property of a queue, not of a job.
+ * `expired`: still waiting `expireAfter` past its run time, dropped unrun.
+ */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead'];
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired'];
 
 /** One failed try, as kept on the job (newest last, the driver keeps the last 20). */
 export interface JobError {
@@ -43,6 +46,31 @@ export interface NewJob {
    * `traceparent`), stored and handed back as it is. Absent when tracing is off.
    */
   trace?: TraceCarrier;
+  /**
+   * The job waits in its own lane (its name's limits apply, see FlowLimits), not in the
+   * queue's shared order, so a held-back job never blocks others. Set when its name has
+   * limits or a group.
+   */
+  limited?: boolean;
+  /** Group key (tenant, customer…): the group's limits apply and groups take turns. Implies `limited`. */
+  group?: string;
+  /** Epoch ms: still waiting then, the job ends `expired` and never runs. */
+  expireAt?: number;
+  /** Enqueue-time uniqueness (not stored with the job). */
+  dedupe?: DedupeRequest;
+}
+
+/**
+ * Uniqueness within a window, per (queue, name, key). `throttle`: while the key is held,
+ * an enqueue returns the job that took it. `debounce`: while that job has not started,
+ * an enqueue replaces its payload and moves its start to `ttlMs` from now, at the latest
+ * `maxWaitMs` after its first enqueue.
+ */
+export interface DedupeRequest {
+  key: string;
+  ttlMs: number;
+  mode: 'throttle' | 'debounce';
+  maxWaitMs?: number;
 }
 
 /** Text fields a tracing propagator wrote (names and values are opaque to drivers). */
@@ -86,6 +114,7 @@ export interface JobCounts {
   active: number;
   completed: number;
   dead: number;
+  expired: number;
 }
 
 /** Result of an operation that needs a valid lease: `lost` when the token is stale. */

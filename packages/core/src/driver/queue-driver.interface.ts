@@ -1,9 +1,10 @@
-import type { AdminPort, EventFeed, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
+import type { AdminPort, EventFeed, FlowPort, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
 
 export type {
-  CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LaneStatus, LeaseRef, ListOptions, RateLimit, ScheduleRef, ScheduleState,
+  TickOutcome, TickRequest,
 } from './driver-items.js';
-export type { AdminPort, EventFeed, JobReader, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
+export type { AdminPort, EventFeed, FlowPort, JobReader, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
 
 /**
  * The one seam between nest-jobs and a storage backend: every role port in
@@ -21,5 +22,7 @@ export type { AdminPort, EventFeed, JobReader, LifecyclePort, ProducerPort, Sche
  *   to waiting, or to dead when its tries are used up (error "lease expired").
  * - A paused queue's `fetch` returns nothing; enqueue still works.
  * - Enqueue with an existing id changes nothing and returns `created: false`.
+ * - A `limited` job waits in its lane (name, or name and group); fetch takes turns between
+ *   lanes with room under their limits and the queue's other jobs, so no lane blocks another.
  */
-export interface QueueDriver extends LifecyclePort, WorkerPort, ProducerPort, AdminPort, SchedulePort, EventFeed {}
+export interface QueueDriver extends LifecyclePort, WorkerPort, ProducerPort, AdminPort, SchedulePort, FlowPort, EventFeed {}

@@ -19,4 +19,9 @@ export interface JobContext {
   progress(value: number | object): Promise<void>;
   /** Ends this try and schedules another after `delay` ms; counts as a try. */
   retry(options?: { delay?: number }): never;
+  /**
+   * The remote is rate limiting: holds this job's group (or its name) cluster-wide for `ms`
+   * and ends this try, not counted; the job runs again after the hold. Throws RateLimitedError.
+   */
+  rateLimited(ms: number): never;
 }

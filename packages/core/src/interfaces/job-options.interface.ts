@@ -1,4 +1,5 @@
 import type { RetentionOptions } from '../driver/job-record.js';
+import type { FlowOptions } from './flow-options.interface.js';
 
 /** How long to wait before the next try. A number is a fixed delay in ms. */
 export type BackoffOptions =
@@ -26,8 +27,8 @@ export interface JobOptions {
   removeOnComplete?: RetentionOptions;
 }
 
-/** Options of `@Job`. */
-export interface JobDecoratorOptions extends JobOptions {
+/** Options of `@Job`, flow control included (see FlowOptions). */
+export interface JobDecoratorOptions extends JobOptions, FlowOptions {
   /** Stored job name; default `Class.method`. Keep it stable across renames. */
   name?: string;
   /** Queue the job goes to; default `default`. */

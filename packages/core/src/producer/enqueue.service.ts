@@ -13,6 +13,7 @@ import { checkAttempts, checkDuration, checkPriority, failFor } from '../registr
 import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
+import { withFlow } from './flow-fields.js';
 import type { JobsTracing } from '../tracing/tracing.interface.js';
 import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
@@ -65,7 +66,7 @@ export class EnqueueService {
     const id = options.jobId ?? this.ids.next();
     if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail('jobId', 'a string of 1–512 characters', id);
     const runAt = runAtOf(options, now, fail);
-    return {
+    const job: NewJob = {
       id,
       queue: definition.queue,
       name: definition.name,
@@ -75,6 +76,7 @@ export class EnqueueService {
       runAt,
       enqueuedAt: now,
     };
+    return definition.flow ? withFlow(job, definition.flow, payload, options.jobId, now, fail) : job;
   }
 
   definitionOf(classRef: HandlerClass, key: string): JobDefinition {

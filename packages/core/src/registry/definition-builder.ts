@@ -5,6 +5,7 @@ import { cronProblem, isKnownTimezone, parseInterval, type ScheduleSpec } from '
 import type { HandlerInvoker, JobDefinition, ScheduleDefinition } from './job-definition.js';
 import { messages } from './jobs.messages.js';
 import { checkJobOptions, failFor, isValidQueueName } from './option-validators.js';
+import { buildFlow } from './flow-definition.js';
 
 const DEFAULT_QUEUE = 'default';
 const DEFAULT_CATCH_UP_WINDOW = 24 * 3_600_000;
@@ -57,6 +58,7 @@ export function buildDefinition(source: HandlerSource, defaults: JobOptions): Jo
     timeout: options.timeout ?? defaults.timeout,
     removeOnComplete: options.removeOnComplete ?? defaults.removeOnComplete,
     schedule: declaration.kind === 'job' ? undefined : buildSchedule(declaration, handler, fail),
+    flow: declaration.kind === 'job' ? buildFlow(declaration.options, fail) : undefined,
     invoke,
   };
 }

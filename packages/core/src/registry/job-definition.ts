@@ -1,6 +1,7 @@
 import type { RetentionOptions } from '../driver/job-record.js';
 import type { BackoffOptions } from '../interfaces/job-options.interface.js';
 import type { ScheduleSpec } from '../scheduler/schedule.js';
+import type { FlowDefinition } from './flow-definition.js';
 
 /** Calls the handler: `(payload, ctx)` for jobs, `(ctx)` for schedules. Resolves request-scoped hosts per call. */
 export type HandlerInvoker = (payload: unknown, context: object) => Promise<unknown>;
@@ -29,5 +30,7 @@ export interface JobDefinition {
   timeout: number | undefined;
   removeOnComplete: RetentionOptions | undefined;
   schedule?: ScheduleDefinition;
+  /** Flow control (`@Job` only): limits, group, dedupe, expiry. */
+  flow?: FlowDefinition;
   invoke: HandlerInvoker;
 }

@@ -3,7 +3,8 @@ import type { AdminPort } from '../driver/driver-ports.js';
 import { JOB_STATES } from '../driver/job-record.js';
 import type { Jsonified } from '../interfaces/json.interface.js';
 import { DriverLifecycle } from '../module/driver-lifecycle.js';
-import { JOBS_ADMIN_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_ADMIN_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
+import { MemoryDriver, NEXT_LANE_START } from '../driver/memory/memory.driver.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig, type TestingConfig } from '../module/jobs-config.js';
 import type { JobKey, JobPayload } from '../producer/producer.interface.js';
@@ -47,6 +48,7 @@ export class JobsTester {
     private readonly lifecycle: DriverLifecycle,
     private readonly log: EnqueueLog,
     private readonly registry: JobRegistry,
+    @Inject(JOBS_WORKER_PORT) private readonly driver: object,
   ) {}
 
   /** The virtual clock's time. It starts at `testing.startAt` (default: the real time at bootstrap). */
@@ -72,7 +74,8 @@ export class JobsTester {
   /**
    * Moves the virtual clock forward by `duration` (ms, or `'30s'`, `'5m'`,
    * `'1h30m'`, `'2d'`), stopping at each time something falls due on the way
-   * (a delayed job, a retry after backoff, a `@Cron`/`@Every` tick) to run it
+   * (a delayed job, a retry after backoff, a `@Cron`/`@Every` tick, a rate
+   * window or RateLimitedError hold that ends) to run it
    * as `drain()` does, in time order. Takes milliseconds of real time.
    */
   advance(duration: number | string, options: DrainOptions = {}): Promise<DrainReport> {
@@ -154,7 +157,7 @@ export class JobsTester {
     }
   }
 
-  /** The earliest time after now at which a delayed job or a schedule tick falls due. */
+  /** The earliest time after now at which a delayed job, a schedule tick or a held-back lane falls due. */
   private async nextDueAt(): Promise<number | undefined> {
     const now = this.clock.now();
     let next = this.scheduler.nextPlannedTick();
@@ -163,6 +166,8 @@ export class JobsTester {
       const delayed = await this.admin.list(queue, 'delayed', { offset: 0, limit: DUE_PAGE });
       const runAt = delayed.find((job) => job.runAt > now)?.runAt;
       if (runAt !== undefined && (next === undefined || runAt < next)) next = runAt;
+      const lane = this.driver instanceof MemoryDriver ? this.driver[NEXT_LANE_START](queue) : undefined;
+      if (lane !== undefined && lane > now && (next === undefined || lane < next)) next = lane;
     }
     return next;
   }

@@ -3,6 +3,7 @@ import type { LeasedJob } from '../driver/job-record.js';
 import type { WorkerPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
+import { RateLimitedError } from '../errors/rate-limited.error.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import { toJson } from '../serialization/json.js';
 import type { JobAbort } from './job-abort.js';
@@ -42,6 +43,9 @@ export function createJobContext(
         throw new InvalidJobInputError(`Job "${handler}" (id ${job.id}): ctx.retry delay must be a number of ms ≥ 0 (got ${String(delay)}).`);
       }
       throw new RetryRequest(delay);
+    },
+    rateLimited(ms: number): never {
+      throw new RateLimitedError(ms);
     },
   };
 }

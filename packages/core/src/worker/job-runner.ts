@@ -4,6 +4,7 @@ import type { FailItem } from '../driver/driver-items.js';
 import type { WorkerPort } from '../driver/driver-ports.js';
 import { JobTimeoutError } from '../errors/job-timeout.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
+import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { UnrecoverableJobError } from '../errors/unrecoverable-job.error.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { fromJson, toJson } from '../serialization/json.js';
@@ -129,6 +130,7 @@ export class JobRunner {
   }
 
   private failed(job: LeasedJob, definition: JobDefinition, thrown: unknown): void {
+    if (thrown instanceof RateLimitedError) return this.rateLimited(job, definition, thrown);
     const triesLeft = job.attempt < job.maxAttempts;
     if (thrown instanceof RetryRequest) {
       if (triesLeft) return this.retry(job, definition, undefined, this.deps.now() + thrown.delayMs);
@@ -142,6 +144,18 @@ export class JobRunner {
     const delay = backoffDelay(definition.backoff, job.attempt);
     this.deps.logger.warn(`${definition.handler} ${job.id} failed attempt ${job.attempt}/${job.maxAttempts}: ${error.message}; retrying in ${delay} ms`);
     return this.retry(job, definition, error, this.deps.now() + delay);
+  }
+
+  /** Held, not failed: the try is not counted. A hold that is no number of ms is a bug in the handler: it fails the try. */
+  private rateLimited(job: LeasedJob, definition: JobDefinition, thrown: RateLimitedError): void {
+    const ms = thrown.retryAfterMs;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      const message = `RateLimitedError: retryAfterMs must be a number of ms ≥ 0 (got ${String(ms)})`;
+      return this.failed(job, definition, new Error(message));
+    }
+    const scope = job.group === undefined ? `job "${job.name}"` : `group "${job.group}" of job "${job.name}"`;
+    this.deps.logger.warn(`${definition.handler} ${job.id}: rate limited; holding ${scope} for ${ms} ms (attempt not counted)`);
+    this.write(job, definition, { kind: 'fail', item: { id: job.id, token: job.token, rateLimitedUntil: this.deps.now() + ms } });
   }
 
   private retry(job: LeasedJob, definition: JobDefinition, error: FailItem['error'], retryAt: number): void {
@@ -159,7 +173,9 @@ export class JobRunner {
   private write(job: LeasedJob, definition: JobDefinition | undefined, settlement: Settlement): void {
     void this.deps.acks.settle(job.queue, settlement).then((outcome) => {
       if (outcome === 'ok') return;
-      const what = settlement.kind === 'complete' ? 'completion' : settlement.item.retryAt === undefined ? 'failure (dead)' : 'failure (retry)';
+      const what = settlement.kind === 'complete' ? 'completion'
+        : settlement.item.rateLimitedUntil !== undefined ? 'rate-limit hold'
+        : settlement.item.retryAt === undefined ? 'failure (dead)' : 'failure (retry)';
       const why = outcome === 'lost'
         ? 'refused: its lease was lost (it lapsed and the job was leased again, or the job was removed)'
         : 'not written: the driver kept failing (see the error above); the lease will lapse and the job run again';

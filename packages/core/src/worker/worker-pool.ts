@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import type { FlowPort, LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import type { FlowLimits } from '../driver/driver-items.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_FLOW_PORT, JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
@@ -47,6 +48,7 @@ export class WorkerPool {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) clock: JobsClock,
+    @Inject(JOBS_FLOW_PORT) private readonly flow: Pick<FlowPort, 'setFlowLimits'>,
     @Inject(JOBS_TRACING) tracing: JobsTracing | null,
   ) {
     this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
@@ -62,6 +64,7 @@ export class WorkerPool {
   /** Not a Nest hook: JobsStarter calls it after every other module's onApplicationBootstrap. */
   async startConsuming(): Promise<void> {
     await this.lifecycle.registerQueues(this.registry.queues());
+    await this.publishLimits();
     if (!this.config.runsWorkers) return;
     const wanted = this.config.queues ?? this.registry.queues();
     for (const queue of wanted) {
@@ -79,6 +82,18 @@ export class WorkerPool {
     this.leases.start();
     this.loop = this.dispatch();
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
+  }
+
+  /** Stores this app's flow limits with the driver, where every worker of the cluster reads them. */
+  private async publishLimits(): Promise<void> {
+    const byQueue = new Map<string, Record<string, FlowLimits>>();
+    for (const definition of this.registry.all()) {
+      const limits = definition.flow?.limits;
+      if (!limits || Object.keys(limits).length === 0) continue;
+      const queue = byQueue.get(definition.queue) ?? byQueue.set(definition.queue, {}).get(definition.queue)!;
+      queue[definition.name] = limits;
+    }
+    for (const [queue, limits] of byQueue) await this.flow.setFlowLimits(queue, limits);
   }
 
   /**

@@ -41,8 +41,8 @@ export const countsScript = queueScript({
   operation: 'counts',
   args: () => [],
   reply: (raw): JobCounts => {
-    const [waiting, delayed, active, completed, dead] = (raw as number[]).map(Number);
-    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead! };
+    const [waiting, delayed, active, completed, dead, expired] = (raw as number[]).map(Number);
+    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead!, expired: expired ?? 0 };
   },
 });
 

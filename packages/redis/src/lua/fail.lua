@@ -1,19 +1,20 @@
 -- Record failed tries of leased jobs: retry at a time, or dead. A stale token changes nothing.
 -- @include keys, now_ms, int, guard, many, record, waiting, waiting_groups, flags, failures, emit, wake
 -- KEYS: the queue keys (see includes/keys.lua).
--- ARGV: [1] waiting-list prefix, then per job 4 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead)
+-- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead),
+--       held until ms or '' (a RateLimitedError: the job's lane is held, the job waits at its front, the try not counted)
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every record is read before the first write, and the other keys checked: all or nothing.
 local now = now_ms()
 EVENT_AT = int(now)
 local ids = {}
-for i = 2, #ARGV, 4 do ids[#ids + 1] = ARGV[i] end
+for i = 2, #ARGV, 5 do ids[#ids + 1] = ARGV[i] end
 local records = hmget_many(K.jobs, ids)
 local out = {}
 local held, settled = {}, {}
 local groups = {}
 local k = 0
-for i = 2, #ARGV, 4 do
+for i = 2, #ARGV, 5 do
   k = k + 1
   local id, token = ARGV[i], ARGV[i + 1]
   local state, _, tags = rec_read(records[k])
@@ -21,7 +22,9 @@ for i = 2, #ARGV, 4 do
     settled[id] = true
     held[#held + 1] = k
     local retry = ARGV[i + 3]
-    if retry ~= '' and tonumber(retry) <= now then group_add(groups, rec_priority(tags), id) end
+    if retry ~= '' and ARGV[i + 4] == '' and tonumber(retry) <= now and not string.find(tags, ',L', 1, true) then
+      group_add(groups, rec_priority(tags), id)
+    end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
@@ -38,14 +41,23 @@ guard('active', 'delayed', 'dead', 'seq', 'errors', 'events', 'marker', 'finishe
 call_many('ZREM', K.active, held_ids)
 local requeued = false
 for n, h in ipairs(held) do
-  local i = 2 + (h - 1) * 4
-  local id, err_in, retry = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  local i = 2 + (h - 1) * 5
+  local id, err_in, retry, hold = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local rec = records[h]
   local _, attempt, tags, name = rec_read(rec)
   local attempt_text = int(attempt)
+  lane_stop(id, name, tags)
   local err_json = nil
   local flags = flags_of(tags)
-  if err_in ~= '' then
+  if hold ~= '' then
+    -- Held back, not failed: the lane (the group's, else the name's) waits until then, this job first.
+    local lane = lane_of(name, tags) or name
+    local until_ms = math.max(tonumber(hold), tonumber(redis.call('HGET', FLOW .. 'holds', lane)) or 0)
+    redis.call('HSET', FLOW .. 'holds', lane, string.format('%d', until_ms))
+    redis.call('HSET', K.jobs, id, lane_enter(id, rec, tags, name, math.max(0, attempt - 1), true))
+    emit('H', id, name, int(math.max(0, attempt - 1)), string.format('%d', tonumber(hold)))
+    requeued = true
+  elseif err_in ~= '' then
     local err = cjson.decode(err_in)
     err.attempt = attempt
     err.at = now
@@ -54,7 +66,9 @@ for n, h in ipairs(held) do
     flags = flags_of(tags, 'e')
     emit('F', id, name, attempt_text, err_json)
   end
-  if retry ~= '' then
+  if hold ~= '' then
+    -- (done above)
+  elseif retry ~= '' then
     retry_at(id, rec, tags, attempt, now, tonumber(retry), name, flags)
     requeued = true
   else

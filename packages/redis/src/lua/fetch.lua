@@ -1,7 +1,7 @@
 -- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
 -- then take the best waiting jobs, count their try and issue fresh fencing tokens.
 -- @include keys, now_ms, int, b36, guard, many, record, record_check, emit, wake
--- @lazy maintenance, failures
+-- @lazy maintenance, failures, lane_pick, lanes, finish
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
@@ -11,6 +11,8 @@
 -- dueIn, when this fetch took fewer jobs than asked (the queue is drained, or paused): ms until the
 -- earliest delayed job falls due or lease lapses, -1 for none; '' otherwise. An idle worker plans its
 -- wait from it, with no read of its own (wake-waiter.ts).
+-- Limited jobs wait in lanes (lanes.lua): when there are any, lanes with room and the waiting lists
+-- share the fetch (lane_pick.lua). A job past its expiry (Z tag) ends expired instead of starting.
 -- Reads before writes, so a failing step leaves nothing half-done.
 local max, lease_ms, bound, nonce = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 if max < 1 then return {} end
@@ -22,10 +24,11 @@ local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, b
 if #due > 0 or #expired > 0 then lazy().maintain(now, due, expired) end
 
 -- Reads only: how long an idle worker may sleep.
+local lane_at = nil
 local function due_in()
   local delayed = redis.call('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
   local active = redis.call('ZRANGE', K.active, 0, 0, 'WITHSCORES')[2]
-  local first = math.min(tonumber(delayed) or math.huge, tonumber(active) or math.huge)
+  local first = math.min(tonumber(delayed) or math.huge, tonumber(active) or math.huge, lane_at or math.huge)
   if first == math.huge then return -1 end
   return int(math.max(0, first - now))
 end
@@ -38,10 +41,24 @@ if redis.call('EXISTS', K.paused) == 1 then
   return { '', due }
 end
 
+-- Lanes first, for their share: half the fetch (rounded up) while the waiting lists have jobs too; a
+-- fetch of one alternates with the clock. The waiting lists fill the rest.
+local flow = string.sub(WAITING, 1, -9)
+local picks, scanned, take, sizes, limits_cache = {}, nil, nil, nil, nil
+local holds = false
+local lane_budget = 0
+if redis.call('EXISTS', flow .. 'lanes') == 1 then
+  holds = redis.call('HLEN', flow .. 'holds') > 0
+  if redis.call('ZCARD', K.priorities) == 0 then lane_budget = max
+  elseif max > 1 then lane_budget = max - math.floor(max / 2)
+  elseif now % 2 == 0 then lane_budget = 1 end
+  if lane_budget > 0 then picks, scanned, take, sizes, lane_at, limits_cache = lazy().lane_pick(now, lane_budget) end
+end
+
 -- Which lists to take from, highest priority first. LLEN is also each list's type check.
 local lists, counts, emptied = {}, {}, {}
-local want, level = max, 0
-local more = false
+local want, level = max - #picks, 0
+local more = lane_budget > 0 and #picks == lane_budget
 while true do
   local priority = redis.call('ZRANGE', K.priorities, level, level)[1]
   if not priority then break end
@@ -59,9 +76,11 @@ while true do
   end
   level = level + 1
 end
-if #lists == 0 then
+if #lists == 0 and #picks == 0 then
   local due = due_in()
   redis.call('DEL', K.marker)
+  -- Lanes with no room go to the back, so the next fetch looks at others.
+  if scanned and #scanned > 0 then lazy().lane_commit(picks, scanned, take, sizes, {}, now, limits_cache) end
   return { '', due }
 end
 
@@ -72,17 +91,30 @@ for n, priority in ipairs(lists) do
     for _, id in ipairs(redis.call('LRANGE', WAITING .. priority, 0, counts[n] - 1)) do ids[#ids + 1] = id end
   end
 end
+local from_lists = #ids
+for _, pick in ipairs(picks) do ids[#ids + 1] = pick[3] end
 local records = #ids > 0 and hmget_many(K.jobs, ids) or {}
 -- Parallel arrays, not a table per job: the jobs to lease, with what their record says.
 local good, good_rec, good_tags, good_attempt, good_name = {}, {}, {}, {}, {}
 local bad, bad_reason = {}, {}
 local extras = {}
+-- Jobs that do not start: past their expiry, or of a name held back (RateLimitedError) found in a list.
+local expired, diverted = {}, {}
+local held_names = {}
+local function name_held(name)
+  if held_names[name] == nil then held_names[name] = (tonumber(redis.call('HGET', flow .. 'holds', name)) or 0) > now end
+  return held_names[name]
+end
 for n, id in ipairs(ids) do
   local rec = records[n]
   local state, attempt, tags, name, written = rec_read(rec)
   local reason = rec_check(rec, state, tags, name)
   if reason then
     bad[#bad + 1], bad_reason[#bad_reason + 1] = n, reason
+  elseif state == 'w' and string.find(tags, ',Z', 1, true) and tonumber(rec_tag(tags, 'Z'), 36) <= now then
+    expired[#expired + 1] = n
+  elseif state == 'w' and holds and n <= from_lists and name_held(name) then
+    diverted[#diverted + 1] = n
   elseif state == 'w' then
     -- (Another state: an id left behind in the list, the record moved on. Dropped from the list, record untouched.)
     local g = #good + 1
@@ -103,6 +135,7 @@ guard('events')
 if #good > 0 then guard('active') end
 if more then guard('marker') end
 if #bad > 0 then guard('dead', 'errors', 'finished') end
+if #expired > 0 then guard('finished') end
 
 -- Freeing first: at maxmemory Redis refuses a script whose first write may grow memory, and
 -- workers must still drain a full Redis.
@@ -113,6 +146,28 @@ for n, priority in ipairs(lists) do
   elseif counts[n] > 0 then
     redis.call('LTRIM', WAITING .. priority, counts[n], -1)
   end
+end
+if #picks > 0 then
+  local lane_jobs = {}
+  for g, id in ipairs(good) do
+    local group = string.match(good_tags[g], ',L([^,]*)')
+    if group then lane_jobs[#lane_jobs + 1] = { id, nonce .. '.' .. g, good_name[g], group ~= '' and group or nil } end
+  end
+  lazy().lane_commit(picks, scanned, take, sizes, lane_jobs, now, limits_cache)
+end
+if #expired > 0 then
+  local finished = ',F' .. b36(now)
+  local first = lazy().finish_scores(now, #expired)
+  for e, n in ipairs(expired) do
+    local _, attempt, tags, name = rec_read(records[n])
+    redis.call('HSET', K.jobs, ids[n], rec_rewrite(records[n], tags, 'x', attempt, ',[TQF][^,]*', finished))
+    redis.call('ZADD', flow .. 'expired', string.format('%d', first + e - 1), ids[n])
+    emit('X', ids[n], name, int(attempt))
+  end
+end
+for _, n in ipairs(diverted) do
+  local _, attempt, tags, name = rec_read(records[n])
+  redis.call('HSET', K.jobs, ids[n], lazy().lane_enter(ids[n], records[n], tags, name, attempt, false))
 end
 local lease_until = now + lease_ms
 local lease_text = int(lease_until)
@@ -134,6 +189,7 @@ end
 call_many('HSET', K.jobs, updates)
 call_many('ZADD', K.active, leased)
 if #good < max then out[2] = due_in() end
+if #diverted > 0 then more = true end
 for n, i in ipairs(bad) do lazy().quarantine(ids[i], records[i], bad_reason[n], now) end
 -- Took all it asked for and more is left: idle workers must hear of it. A live marker says they
 -- were told and the work is still there, so a busy worker's every fetch does not publish again

@@ -1,6 +1,6 @@
 import type { JobState, NewJob, TickOutcome, TickRequest } from '@nest-jobs/core/driver';
 import { queueScript } from '../queue-script.js';
-import { recordBody } from '../record-codec.js';
+import { flowArg, recordBody } from '../record-codec.js';
 
 /** The producer's and the scheduler's scripts: what each .lua reads from ARGV after the waiting-list prefix. */
 
@@ -9,14 +9,17 @@ export function jobArgs(job: NewJob): string[] {
   return [job.id, job.name, String(job.priority), String(Math.round(job.runAt)), String(Math.round(job.enqueuedAt)), recordBody(job)];
 }
 
-/** enqueue.lua: the jobs of one queue. Returns per job whether it was created and its state. */
+/** enqueue.lua: the jobs of one queue, each with its flow-control value. Returns per job whether it was created, its state, and the job holding its dedupe key. */
 export const enqueueScript = queueScript({
   command: 'njEnqueue',
   operation: 'enqueue',
-  args: (jobs: NewJob[]) => jobs.flatMap(jobArgs),
-  reply: (raw): Array<{ created: boolean; state: JobState }> => {
-    const flat = raw as Array<number | JobState>;
-    return Array.from({ length: flat.length / 2 }, (_, index) => ({ created: flat[2 * index] === 1, state: flat[2 * index + 1] as JobState }));
+  args: (jobs: NewJob[]) => jobs.flatMap((job) => [...jobArgs(job), flowArg(job)]),
+  reply: (raw): Array<{ created: boolean; state: JobState; holder?: string }> => {
+    const flat = raw as Array<number | string>;
+    return Array.from({ length: flat.length / 3 }, (_, index) => {
+      const holder = flat[3 * index + 2] as string;
+      return { created: flat[3 * index] === 1, state: flat[3 * index + 1] as JobState, ...(holder !== '' && { holder }) };
+    });
   },
 });
 

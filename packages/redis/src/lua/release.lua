@@ -1,5 +1,5 @@
 -- Hand leases back (graceful shutdown): waiting again at the front of its priority, the try not counted.
--- @include keys, guard, many, record, waiting, waiting_groups, waiting_edit, wake
+-- @include keys, guard, many, record, waiting, waiting_groups, waiting_edit, wake, lanes
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
@@ -17,7 +17,7 @@ for i = 2, #ARGV, 2 do
   if state == 'a' and not settled[id] and rec_tag(tags, 'T') == ARGV[i + 1] then
     settled[id] = true
     back[#back + 1] = k
-    group_add(groups, rec_priority(tags), id)
+    if not string.find(tags, ',L', 1, true) then group_add(groups, rec_priority(tags), id) end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
@@ -27,12 +27,18 @@ if #back == 0 then return out end
 guard_groups(groups)
 guard('active', 'marker')
 local written, left = {}, {}
-for _, n in ipairs(back) do
+-- Backwards: each limited job goes ahead of its lane, so the last one placed is the first of the batch.
+for b = #back, 1, -1 do
+  local n = back[b]
   local rec = records[n]
-  local _, attempt, tags = rec_read(rec)
+  local _, attempt, tags, name = rec_read(rec)
   left[#left + 1] = ids[n]
   local w = #written
-  written[w + 1], written[w + 2] = ids[n], rec_rewrite(rec, tags, 'w', math.max(0, attempt - 1), ',T[^,]*')
+  if lane_stop(ids[n], name, tags) then
+    written[w + 1], written[w + 2] = ids[n], lane_enter(ids[n], rec, tags, name, math.max(0, attempt - 1), true, ',T[^,]*')
+  else
+    written[w + 1], written[w + 2] = ids[n], rec_rewrite(rec, tags, 'w', math.max(0, attempt - 1), ',T[^,]*')
+  end
 end
 call_many('ZREM', K.active, left)
 call_many('HSET', K.jobs, written)

@@ -1,24 +1,29 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
--- @include keys, guard, record, waiting, waiting_edit
+-- @include keys, guard, record, waiting, waiting_edit, lanes
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] id
 -- Returns 1 when a job was removed, else 0.
 local id = ARGV[2]
 local rec = redis.call('HGET', K.jobs, id)
 if not rec then return 0 end
-local state, _, tags = rec_read(rec)
+local state, _, tags, name = rec_read(rec)
 guard('results', 'errors', 'progress')
-if state == 'w' then
+if state == 'w' and string.find(tags, ',L', 1, true) then
+  lane_drop(lane_of(name, tags), rec_tag(tags, 'Q') or '0', id)
+elseif state == 'w' then
   guard_waiting(rec_priority(tags))
   remove_waiting(rec_priority(tags), id)
 elseif state == 'l' then
   redis.call('ZREM', K.delayed, string.format('%016d:%s', tonumber(rec_tag(tags, 'Q')) or 0, id))
 elseif state == 'a' then
   redis.call('ZREM', K.active, id)
+  lane_stop(id, name, tags)
 elseif state == 'c' then
   redis.call('ZREM', K.completed, id)
 elseif state == 'd' then
   redis.call('ZREM', K.dead, id)
+elseif state == 'x' then
+  redis.call('ZREM', FLOW .. 'expired', id)
 end
 redis.call('HDEL', K.jobs, id)
 redis.call('HDEL', K.results, id)

@@ -1,5 +1,6 @@
 -- Move dead jobs back to waiting with fresh tries: one id, or (id '') up to N of them.
 -- @include keys, now_ms, b36, guard, many, record, waiting, waiting_groups, emit, wake
+-- @lazy lanes
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] id or '', [3] most jobs to move when id is ''
 -- Returns how many jobs moved.
@@ -17,7 +18,7 @@ for n, id in ipairs(ids) do
   local state, _, tags = rec_read(records[n])
   if state == 'd' then
     dead[#dead + 1] = n
-    group_add(groups, rec_priority(tags), id)
+    if not string.find(tags, ',L', 1, true) then group_add(groups, rec_priority(tags), id) end
   end
 end
 if #dead == 0 then return 0 end
@@ -33,7 +34,11 @@ for _, n in ipairs(dead) do
   moved[#moved + 1] = id
   local w = #written
   -- Fresh tries from now; the errors of the earlier ones stay.
-  written[w + 1], written[w + 2] = id, rec_rewrite(rec, tags, 'w', 0, ',[TQFSR][^,]*', run_at)
+  if string.find(tags, ',L', 1, true) then
+    written[w + 1], written[w + 2] = id, lazy().lane_enter(id, rec, tags, name, 0, false, ',[TQFSR][^,]*', run_at)
+  else
+    written[w + 1], written[w + 2] = id, rec_rewrite(rec, tags, 'w', 0, ',[TQFSR][^,]*', run_at)
+  end
   emit('Q', id, name, '0')
 end
 call_many('ZREM', K.dead, moved)

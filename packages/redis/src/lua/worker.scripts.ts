@@ -23,7 +23,7 @@ export const completeScript = queueScript({
   reply: (raw): LeaseOutcome[] => leaseOutcomes(raw),
 });
 
-/** fail.lua: per job id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead). */
+/** fail.lua: per job id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead), held until ms or ''. */
 export const failScript = queueScript({
   command: 'njFail',
   operation: 'fail',
@@ -32,6 +32,7 @@ export const failScript = queueScript({
     item.token,
     item.error ? JSON.stringify({ name: item.error.name, message: item.error.message, stack: item.error.stack }) : '',
     item.retryAt === undefined ? '' : Math.round(item.retryAt),
+    item.rateLimitedUntil === undefined ? '' : Math.round(item.rateLimitedUntil),
   ]),
   reply: (raw): LeaseOutcome[] => leaseOutcomes(raw),
 });

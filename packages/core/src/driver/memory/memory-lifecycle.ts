@@ -25,7 +25,12 @@ export class MemoryLifecycle {
   enqueue(queue: MemoryQueue, input: NewJob): EnqueueResult {
     const existing = queue.get(input.id);
     if (existing) return { id: existing.id, created: false, state: existing.state };
-    const job: StoredJob = { ...input, state: 'waiting', attempt: 0, errors: [], seq: 0 };
+    const { dedupe, ...fields } = input;
+    if (dedupe) {
+      const holder = this.dedupeHolder(queue, input, dedupe);
+      if (holder) return holder;
+    }
+    const job: StoredJob = { ...fields, state: 'waiting', attempt: 0, errors: [], seq: 0 };
     queue.place(job, input.runAt > this.now() ? 'delayed' : 'waiting');
     this.emit(job, 'enqueued');
     this.wakeups.notify(queue.name);
@@ -43,18 +48,50 @@ export class MemoryLifecycle {
     }
   }
 
-  /** Leases the next waiting job: a try counted, a fresh token. */
-  start(queue: MemoryQueue, leaseMs: number, now: number): LeasedJob | undefined {
-    const job = queue.takeWaiting();
-    if (!job) return undefined;
+  /**
+   * Within a dedupe window: the job holding the key, as the enqueue's result (a debounce
+   * moves its start and takes the new payload while it has not started). Outside: takes the key.
+   */
+  private dedupeHolder(queue: MemoryQueue, input: NewJob, dedupe: NonNullable<NewJob['dedupe']>): EnqueueResult | undefined {
+    const now = this.now();
+    const key = `${input.name}\u0000${dedupe.key}`;
+    const held = queue.dedupes.get(key);
+    const holder = held && held.until > now ? queue.get(held.id) : undefined;
+    if (holder && dedupe.mode === 'throttle') return { id: holder.id, created: false, state: holder.state };
+    if (holder && holder.state === 'delayed') {
+      holder.payload = input.payload;
+      holder.runAt = Math.min(now + dedupe.ttlMs, holder.enqueuedAt + (dedupe.maxWaitMs ?? Infinity));
+      queue.place(holder, 'delayed');
+      held!.until = now + dedupe.ttlMs;
+      return { id: holder.id, created: false, state: holder.state };
+    }
+    queue.dedupes.set(key, { id: input.id, until: now + dedupe.ttlMs });
+    return undefined;
+  }
+
+  /**
+   * Leases the next job to start: a try counted, a fresh token. A job past its `expireAt`
+   * ends expired on the way. None: `blockedUntil` from the lanes.
+   */
+  start(queue: MemoryQueue, leaseMs: number, now: number): { job?: LeasedJob; blockedUntil?: number } {
+    let next = queue.takeNext(now);
+    while (next.job?.expireAt !== undefined && next.job.expireAt <= now) {
+      next.job.finishedAt = now;
+      queue.place(next.job, 'expired');
+      this.emit(next.job, 'expired');
+      next = queue.takeNext(now);
+    }
+    const job = next.job;
+    if (!job) return { blockedUntil: next.blockedUntil };
     job.attempt++;
     job.startedAt = now;
     queue.place(job, 'active');
+    if (job.limited || job.group !== undefined) queue.flow.started(job, now);
     const token = `${++this.tokens}`;
     const leaseUntil = now + leaseMs;
     queue.lease(job, leaseUntil, token);
     this.emit(job, 'active');
-    return toLeased({ ...job, token, leaseUntil });
+    return { job: toLeased({ ...job, token, leaseUntil }) };
   }
 
   complete(queue: MemoryQueue, job: StoredJob, result: string): void {
@@ -76,6 +113,19 @@ export class MemoryLifecycle {
   release(queue: MemoryQueue, job: StoredJob, frontSeq: number): void {
     job.attempt = Math.max(0, job.attempt - 1);
     queue.place(job, 'waiting', frontSeq);
+    this.wakeups.notify(queue.name);
+  }
+
+  /**
+   * The handler reported a rate limit: the job's lane (its group's, else its name's) holds
+   * until `until`; the job waits at the front of that lane, this try not counted.
+   */
+  rateLimited(queue: MemoryQueue, job: StoredJob, until: number, frontSeq: number): void {
+    job.attempt = Math.max(0, job.attempt - 1);
+    queue.flow.hold(job, until);
+    job.limited = true;
+    queue.place(job, 'waiting', frontSeq);
+    this.emit(job, 'rate-limited', { runAt: until });
     this.wakeups.notify(queue.name);
   }
 

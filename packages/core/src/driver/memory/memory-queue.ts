@@ -1,5 +1,6 @@
 import type { JobCounts, JobState, RetentionOptions } from '../job-record.js';
 import { LazyIndex } from './lazy-index.js';
+import { MemoryFlow } from './memory-flow.js';
 import type { StoredJob } from './stored-job.js';
 
 interface WaitingEntry {
@@ -26,8 +27,14 @@ export class MemoryQueue {
   private readonly jobs = new Map<string, StoredJob>();
   /** Insertion order is entry order, so completed and dead iterate oldest first. */
   private readonly byState: Record<JobState, Map<string, StoredJob>> = {
-    waiting: new Map(), delayed: new Map(), active: new Map(), completed: new Map(), dead: new Map(),
+    waiting: new Map(), delayed: new Map(), active: new Map(), completed: new Map(), dead: new Map(), expired: new Map(),
   };
+  /** Lanes and limits of limited jobs. */
+  readonly flow = new MemoryFlow((job, seq) => this.holds(job, 'waiting') && job.seq === seq);
+  /** Dedupe keys (`name\0key`) held, and the job that holds each. */
+  readonly dedupes = new Map<string, { id: string; until: number }>();
+  /** Whose turn it is when both the shared order and lanes have work. */
+  private lanesTurn = false;
   private readonly waiting = new LazyIndex<WaitingEntry>(
     (a, b) => b.job.priority - a.job.priority || a.seq - b.seq,
     (entry) => this.holds(entry.job, 'waiting') && entry.job.seq === entry.seq,
@@ -44,7 +51,8 @@ export class MemoryQueue {
   /** Places ahead of every waiting job, handed out downwards (see reserveFront). */
   private front = 0;
 
-  constructor(readonly name: string) {}
+  /** `onSlotFree`: a limited job stopped running, so a lane may start one again. */
+  constructor(readonly name: string, private readonly onSlotFree: () => void = () => undefined) {}
 
   get(id: string): StoredJob | undefined {
     return this.jobs.get(id);
@@ -62,7 +70,12 @@ export class MemoryQueue {
     this.byState[state].set(job.id, job);
     if (state === 'waiting') {
       job.seq = frontSeq ?? ++this.seq;
-      this.waiting.push({ job, seq: job.seq });
+      if (job.limited || job.group !== undefined) {
+        job.inLane = true;
+        this.flow.push(job, job.seq);
+      } else {
+        this.waiting.push({ job, seq: job.seq });
+      }
     } else if (state === 'delayed') {
       this.delayed.push({ job, at: job.runAt, seq: ++this.seq });
     }
@@ -91,13 +104,41 @@ export class MemoryQueue {
   }
 
   counts(): JobCounts {
-    const { waiting, delayed, active, completed, dead } = this.byState;
-    return { waiting: waiting.size, delayed: delayed.size, active: active.size, completed: completed.size, dead: dead.size };
+    const { waiting, delayed, active, completed, dead, expired } = this.byState;
+    return { waiting: waiting.size, delayed: delayed.size, active: active.size, completed: completed.size, dead: dead.size, expired: expired.size };
   }
 
-  /** Next waiting job in fetch order, taken off the waiting index. */
-  takeWaiting(): StoredJob | undefined {
-    return this.waiting.pop()?.job;
+  /**
+   * The next job to start, off its index: lanes and the shared order take turns when both
+   * have work. None: `blockedUntil` says when a lane may start one (a rate window, a hold).
+   */
+  takeNext(now: number): { job?: StoredJob; blockedUntil?: number } {
+    const lanesFirst = this.flow.hasWaiting() && (this.lanesTurn = !this.lanesTurn);
+    if (lanesFirst) {
+      const taken = this.flow.take(now);
+      if (taken.job) return taken;
+      const job = this.takeShared(now);
+      return job ? { job } : taken;
+    }
+    const job = this.takeShared(now);
+    if (job) return { job };
+    return this.flow.hasWaiting() ? this.flow.take(now) : {};
+  }
+
+  /** Whether a fetch now would find a job; else when a lane may start one. */
+  readiness(now: number): { ready: boolean; until?: number } {
+    if (this.waiting.peek()) return { ready: true };
+    return this.flow.probe(now);
+  }
+
+  /** From the shared order; a job whose name is held (RateLimitedError) moves to its name's lane. */
+  private takeShared(now: number): StoredJob | undefined {
+    for (let job = this.waiting.pop()?.job; job; job = this.waiting.pop()?.job) {
+      if (!this.flow.isHeld(job.name, now)) return job;
+      job.limited = true;
+      this.place(job, 'waiting', job.seq);
+    }
+    return undefined;
   }
 
   /** A delayed job whose run time has come, taken off the delayed index. */
@@ -155,6 +196,14 @@ export class MemoryQueue {
   private leave(job: StoredJob): void {
     if (this.jobs.get(job.id) !== job) return;
     this.byState[job.state].delete(job.id);
+    if (job.inLane && job.state === 'waiting') {
+      job.inLane = false;
+      this.flow.left(job);
+    }
+    if (job.state === 'active' && (job.limited || job.group !== undefined)) {
+      this.flow.stopped(job);
+      this.onSlotFree();
+    }
     delete job.token;
     delete job.leaseUntil;
   }

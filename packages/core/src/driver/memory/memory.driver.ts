@@ -1,7 +1,7 @@
 import type { DriverEvent } from '../driver-event.js';
 import type { EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from '../job-record.js';
 import type {
-  CompleteItem, FailItem, FetchOptions, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryLifecycle } from './memory-lifecycle.js';
@@ -20,6 +20,8 @@ export interface MemoryDriverOptions {
 
 /** How testing mode (JobsTester) takes over a MemoryDriver's clock; not exported from the package. */
 export const ATTACH_TEST_CLOCK = Symbol('nest-jobs:memory:attach-test-clock');
+/** How JobsTester finds when a held-back lane may start a job (a rate window, a hold); not exported from the package. */
+export const NEXT_LANE_START = Symbol('nest-jobs:memory:next-lane-start');
 
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
@@ -58,6 +60,12 @@ export class MemoryDriver implements QueueDriver {
     return true;
   }
 
+  /** When a lane of `queue` held back by a rate window or a hold may start a job; undefined: none is. */
+  [NEXT_LANE_START](queueName: string): number | undefined {
+    const readiness = this.queueStates.get(queueName)?.readiness(this.now());
+    return readiness && !readiness.ready ? readiness.until : undefined;
+  }
+
   open(): Promise<void> {
     this.users++;
     if (this.closed) {
@@ -94,7 +102,9 @@ export class MemoryDriver implements QueueDriver {
     const now = this.now();
     this.lifecycle.housekeep(queue, now);
     const leased: LeasedJob[] = [];
-    for (let job: LeasedJob | undefined; !queue.paused && leased.length < options.max && (job = this.lifecycle.start(queue, options.leaseMs, now)); ) {
+    while (!queue.paused && leased.length < options.max) {
+      const { job } = this.lifecycle.start(queue, options.leaseMs, now);
+      if (!job) break;
       leased.push(job);
     }
     return Promise.resolve(leased);
@@ -108,7 +118,10 @@ export class MemoryDriver implements QueueDriver {
   }
 
   fail(queueName: string, items: FailItem[]): Promise<LeaseOutcome[]> {
-    return this.settle(queueName, items, (queue, job, item) => this.lifecycle.fail(queue, job, item.error, item.retryAt));
+    return this.settle(queueName, items, (queue, job, item) => {
+      if (item.rateLimitedUntil !== undefined) this.lifecycle.rateLimited(queue, job, item.rateLimitedUntil, queue.reserveFront(1));
+      else this.lifecycle.fail(queue, job, item.error, item.retryAt);
+    });
   }
 
   extend(queueName: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
@@ -132,10 +145,13 @@ export class MemoryDriver implements QueueDriver {
     for (const name of queues) {
       const queue = this.queueStates.get(name);
       if (!queue) continue;
-      if (!queue.paused && queue.counts().waiting > 0) return Promise.resolve();
-      // Sleep no longer than until the earliest delayed job falls due or the earliest lease
-      // runs out (a crashed worker's job is then recovered at once); no timer per job.
-      for (const at of [queue.nextDueAt(), queue.nextLeaseExpiry()]) {
+      if (queue.paused) continue;
+      const readiness = queue.readiness(now);
+      if (readiness.ready) return Promise.resolve();
+      // Sleep no longer than until the earliest delayed job falls due, the earliest lease
+      // runs out (a crashed worker's job is then recovered at once) or a lane may start a
+      // job again; no timer per job. A lane waiting for a slot is woken when one frees.
+      for (const at of [queue.nextDueAt(), queue.nextLeaseExpiry(), readiness.until]) {
         if (at !== undefined) wait = Math.min(wait, Math.max(0, at - now));
       }
     }
@@ -209,6 +225,17 @@ export class MemoryDriver implements QueueDriver {
     return Promise.resolve(this.queueStates.get(queueName)?.paused ?? false);
   }
 
+  setFlowLimits(queueName: string, limits: Record<string, FlowLimits>): Promise<void> {
+    const flow = this.queue(queueName).flow;
+    for (const [name, value] of Object.entries(limits)) flow.limits.set(name, structuredClone(value));
+    this.wakeups.notify(queueName);
+    return Promise.resolve();
+  }
+
+  flowStatus(queueName: string, laneLimit: number): Promise<FlowStatus> {
+    return Promise.resolve(this.queue(queueName).flow.status(this.now(), laneLimit));
+  }
+
   enqueueTick(request: TickRequest): Promise<TickOutcome> {
     const outcome = this.schedules.tick(request, {
       isUnfinished: (queue, id) => UNFINISHED.has(this.queueStates.get(queue)?.get(id)?.state ?? 'completed'),
@@ -253,7 +280,7 @@ export class MemoryDriver implements QueueDriver {
 
   private queue(name: string): MemoryQueue {
     let queue = this.queueStates.get(name);
-    if (!queue) this.queueStates.set(name, (queue = new MemoryQueue(name)));
+    if (!queue) this.queueStates.set(name, (queue = new MemoryQueue(name, () => this.wakeups.notify(name))));
     return queue;
   }
 }

@@ -6,11 +6,13 @@ export interface StoredJob extends JobRecord {
   seq: number;
   token?: string;
   leaseUntil?: number;
+  /** Waiting in a flow-control lane, not the queue's shared order. */
+  inLane?: boolean;
 }
 
 /** A detached copy without driver internals, so callers can't mutate stored state. */
 export function toRecord(job: StoredJob): JobRecord {
-  const { seq: _seq, token: _token, leaseUntil: _leaseUntil, ...record } = job;
+  const { seq: _seq, token: _token, leaseUntil: _leaseUntil, inLane: _inLane, ...record } = job;
   const copy: JobRecord = { ...record, errors: record.errors.map((error) => ({ ...error })) };
   if (record.trace) copy.trace = { ...record.trace };
   return copy;

@@ -1,4 +1,4 @@
--- @include keys, record, b36, int, emit, waiting, reserve, finish
+-- @include keys, record, b36, int, emit, waiting, reserve, finish, lanes
 -- Failed tries and damaged records.
 -- Appends a failed try to a job's error list (JSON array, last MAX_ERRORS kept); returns the new JSON.
 local MAX_ERRORS = 20
@@ -51,6 +51,8 @@ local function retry_at(id, rec, tags, attempt, now, run_at, name, flags)
     local seq = reserve(K.seq, 1) + 1
     redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'l', attempt, ',[TQFXR][^,]*', ',R' .. b36(run_at) .. ',Q' .. seq .. flags))
     redis.call('ZADD', K.delayed, run_text, string.format('%016d:%s', seq, id))
+  elseif string.find(tags, ',L', 1, true) then
+    redis.call('HSET', K.jobs, id, lane_enter(id, rec, tags, name, attempt, false, ',[TQFXR][^,]*', ',R' .. b36(run_at) .. flags))
   else
     redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'w', attempt, ',[TQFXR][^,]*', ',R' .. b36(run_at) .. flags))
     push_waiting(rec_priority(tags), { id })

@@ -23,10 +23,11 @@ local function maintain(now, due, expired)
   end
   -- The waiting lists each kind may join: type-checked now; promoted jobs then join theirs in one push each.
   local promote_groups, retry_groups = {}, {}
+  -- (Limited jobs go to their lanes instead: lanes.lua.)
   local function grouped(groups)
     return function(_, id, rec)
       local _, _, tags = rec_read(rec)
-      group_add(groups, rec_priority(tags), id)
+      if not string.find(tags, ',L', 1, true) then group_add(groups, rec_priority(tags), id) end
     end
   end
   each(due_ids, due_recs, 'l', grouped(promote_groups))
@@ -42,15 +43,20 @@ local function maintain(now, due, expired)
   local function bad(id, rec, reason) quarantine(id, rec, reason, now) end
   local promoted = {}
   each(due_ids, due_recs, 'l', function(_, id, rec)
-    local _, attempt, tags = rec_read(rec)
+    local _, attempt, tags, name = rec_read(rec)
     local p = #promoted
-    promoted[p + 1], promoted[p + 2] = id, rec_rewrite(rec, tags, 'w', attempt, ',Q[^,]*')
+    if string.find(tags, ',L', 1, true) then
+      promoted[p + 1], promoted[p + 2] = id, lane_enter(id, rec, tags, name, attempt, false, ',Q[^,]*')
+    else
+      promoted[p + 1], promoted[p + 2] = id, rec_rewrite(rec, tags, 'w', attempt, ',Q[^,]*')
+    end
   end, bad)
   call_many('HSET', K.jobs, promoted)
   -- Before the recovered ones, which retry_at pushes one by one.
   push_groups(promote_groups)
   each(expired, lapsed_recs, 'a', function(n, id, rec)
     local _, attempt, tags, name = rec_read(rec)
+    lane_stop(id, name, tags)
     local err = { name = 'LeaseExpiredError', message = 'lease expired', attempt = attempt, at = now }
     local err_json = cjson.encode(err)
     redis.call('HSET', K.errors, id, append_error(lapsed_errors[n], err))
