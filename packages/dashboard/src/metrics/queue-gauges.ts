@@ -30,7 +30,7 @@ export function collectQueueGauges(admin: JobsAdmin, prefix: string, registers: 
     async collect() {
       const { queues } = await snapshot();
       this.reset();
-      for (const queue of queues) for (const [state, count] of Object.entries(queue.counts)) this.set({ queue: queue.name, state }, count);
+      for (const queue of queues) for (const [state, count] of Object.entries(queue.counts) as Array<[string, number]>) this.set({ queue: queue.name, state }, count);
     },
   });
   new Gauge({
