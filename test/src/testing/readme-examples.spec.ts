@@ -11,12 +11,13 @@ function quotedExamples(): Array<[string, string]> {
 }
 
 describe('README examples are the files the tests compile and run', () => {
-  it('quotes the set-up tsconfig and the Jest and node:test examples', () => {
+  it('quotes the set-up tsconfig, the Jest and node:test examples and the second connection', () => {
     expect(quotedExamples().map(([path]) => path)).toEqual([
       'test/fixtures/packed-apps/esm/tsconfig.json',
       'test/src/examples/welcome.jobs.ts',
       'test/src/examples/welcome.jobs.spec.ts',
       'test/src/examples/welcome.jobs.node-test.ts',
+      'test/src/examples/billing-connection.ts',
     ]);
   });
 
