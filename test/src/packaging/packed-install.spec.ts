@@ -34,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packed-app', private: true, dependencies }, null, 2));
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
   redis = await startRedisServer();
-}, 150_000);
+}, 300_000);
 
 afterAll(async () => {
   await redis?.stop();
@@ -58,7 +58,7 @@ describe.each(KINDS)('a fresh %s app on the installed packages', (kind) => {
 
   it('type-checks with TypeScript 5.9', async () => {
     await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', root(), '--noEmit'], root());
-  }, 60_000);
+  }, 120_000);
 
   it('builds with the repository\'s TypeScript, boots, runs a job, serves the dashboard and ticks a 6-field cron', async () => {
     await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', root()], root());
@@ -66,12 +66,12 @@ describe.each(KINDS)('a fresh %s app on the installed packages', (kind) => {
     const output = await run(process.execPath, ['dist/main.js'], root(), env);
     const report = JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(report).toEqual({ result: 'hello Ada', driver: kind === 'esm' ? 'redis' : 'memory', dashboard: 200, ticked: true });
-  }, 60_000);
+  }, 120_000);
 
   it('runs its node:test test with JobsTester from @nest-jobs/core/testing', async () => {
     const output = await run(process.execPath, ['--test', 'dist/greeting.jobs.test.js'], root());
     expect(output).toMatch(/# pass 1\b/);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the classic module resolution (README, "Set up in your app")', () => {
@@ -81,5 +81,5 @@ describe('the classic module resolution (README, "Set up in your app")', () => {
     const failure = await run(process.execPath, tsc, app).then(() => '', (error: Error) => error.message);
     expect(failure).toContain("classic.ts(2,28): error TS2307: Cannot find module '@nest-jobs/core/testing'");
     expect(failure).not.toContain('classic.ts(1,');
-  }, 60_000);
+  }, 120_000);
 });
