@@ -187,7 +187,10 @@ describe('WorkerPool on the memory driver', () => {
     );
     await sleep(20);
     await math.enqueue('flaky', { failUntil: 2, key: 'events' });
-    expect((await seen).map((event) => event.type)).toEqual(['enqueued', 'active', 'failed', 'retrying', 'active', 'completed']);
+    const received = await seen;
+    expect(received.map((event) => event.type)).toEqual(['enqueued', 'active', 'failed', 'retrying', 'active', 'completed']);
+    // The failed try's error carries its time as a Date, like the event's own `at`.
+    expect(received.find((event) => event.type === 'failed')?.error).toEqual(expect.objectContaining({ message: 'boom 1', attempt: 1, at: expect.any(Date) }));
   });
 });
 
