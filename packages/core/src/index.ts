@@ -2,6 +2,7 @@ export { Job } from './decorators/job.decorator.js';
 export { Cron } from './decorators/cron.decorator.js';
 export { Every } from './decorators/every.decorator.js';
 export { InjectProducer } from './decorators/inject-producer.decorator.js';
+export { OnJobEvent, type OnJobEventOptions } from './decorators/on-job-event.decorator.js';
 
 export { JobsModule } from './module/jobs.module.js';
 export type { JobsModuleOptions, JobsMode, JobsTestingOptions, JobsTracingOptions } from './module/jobs-options.interface.js';
@@ -12,7 +13,8 @@ export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
 export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
-export type { FlowInfo, FlowUsage } from './admin/flow-report.js';
+export type { FlowInfo, FlowUsage, FlowLimitKind } from './admin/flow-report.js';
+export { heldBy } from './admin/flow-report.js';
 export type { FlowLimits, RateLimit } from './driver/driver-items.js';
 export { JobRegistry } from './registry/job.registry.js';
 export type { JobDefinition } from './registry/job-definition.js';

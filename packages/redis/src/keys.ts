@@ -22,6 +22,7 @@ export type QueueKey = (typeof QUEUE_KEYS)[number];
  *   {p:q}:v2:completed   ZSET  id by finish order: ms * 1000, made unique and increasing (v2:finished)
  *   {p:q}:v2:dead        ZSET  id by finish order, the same way
  *   {p:q}:v2:expired     ZSET  id by finish order: jobs that waited past their expiry (expireAfter)
+ *   {p:q}:v2:cancelled   ZSET  id by finish order: cancelled jobs
  *   {p:q}:v2:finished    STRING the last finish-order score given (lua/includes/finish.lua)
  *   {p:q}:v2:lanes, v2:lane:<lane>, v2:turns, v2:front, v2:limits, v2:holds, v2:run:<key>, v2:rate:<key>,
  *   {p:q}:v2:dedupe:<name>|<key>  flow control (lua/includes/lanes.lua): limited jobs wait in lanes

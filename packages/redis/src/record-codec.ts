@@ -7,7 +7,7 @@ import { decodeErrors } from './codec.js';
  * (`w`, `a2`), then tags `,<letter><value>`; lua/includes/record.lua is the
  * reference and writes the same format.
  */
-const STATE_OF: Record<string, JobState> = { w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead', x: 'expired' };
+const STATE_OF: Record<string, JobState> = { w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead', x: 'expired', k: 'cancelled' };
 const TIME_TAGS = new Set(['E', 'R', 'C', 'S', 'F', 'Z']);
 
 /** Separate from a record: what the queue's results, errors and progress hashes hold for the job. */

@@ -1,12 +1,12 @@
-import type { AdminPort, JobCounts, JobRecord, JobState, ListOptions } from '@nest-jobs/core/driver';
-import { countsScript, listWaitingScript, removeDeadScript, removeScript, resumeScript, retryDeadScript } from './lua/admin.scripts.js';
+import type { AdminPort, CancelOutcome, JobCounts, JobRecord, JobState, ListOptions } from '@nest-jobs/core/driver';
+import { cancelScript, countsScript, listWaitingScript, removeDeadScript, removeScript, resumeScript, retryDeadScript } from './lua/admin.scripts.js';
 import { decodeRecord } from './record-codec.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The index of each state but waiting (whose lists list-waiting.lua walks). */
 const INDEX = { delayed: 'v2:delayed', active: 'v2:active', completed: 'v2:completed', dead: 'v2:dead' } as const;
 /** Listing order per state: completed, dead and expired newest first, the rest in processing order. */
-const NEWEST_FIRST = new Set<JobState>(['completed', 'dead', 'expired']);
+const NEWEST_FIRST = new Set<JobState>(['completed', 'dead', 'expired', 'cancelled']);
 /** Dead jobs moved or removed per script call by retryAllDead/removeAllDead: each call is atomic, the whole is not. */
 const DEAD_CHUNK = 1_000;
 
@@ -33,7 +33,7 @@ export class RedisAdmin implements AdminPort {
     if (state === 'waiting') {
       ids = await runner.call(listWaitingScript, queue, { offset: options.offset, limit: options.limit });
     } else {
-      const key = state === 'expired' ? keys.flow(queue, 'expired') : keys.key(queue, INDEX[state]);
+      const key = state === 'expired' || state === 'cancelled' ? keys.flow(queue, state) : keys.key(queue, INDEX[state]);
       const stop = options.offset + options.limit - 1;
       const members = NEWEST_FIRST.has(state)
         ? await client.zrevrange(key, options.offset, stop)
@@ -60,6 +60,11 @@ export class RedisAdmin implements AdminPort {
 
   removeAllDead(queue: string): Promise<number> {
     return this.drainDead(queue, () => this.context.runner.call(removeDeadScript, queue, DEAD_CHUNK));
+  }
+
+  async cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> {
+    await this.ready(queue);
+    return this.context.runner.call(cancelScript, queue, { id, reason });
   }
 
   async remove(queue: string, id: string): Promise<boolean> {

@@ -13,6 +13,7 @@ export class RedisWorker implements WorkerPort {
   private readonly waiter: WakeWaiter;
   private readonly wakes: WakeSubscriber;
   private readonly nonces = new RandomText();
+  private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
 
   constructor(
     private readonly context: DriverContext,
@@ -20,13 +21,26 @@ export class RedisWorker implements WorkerPort {
   ) {
     const { client, keys } = context;
     const readiness = new QueueReadiness(client, keys);
-    this.wakes = new WakeSubscriber(client, keys, (queue) => this.waiter.notify(queue), () => this.waiter.resync(), report);
+    this.wakes = new WakeSubscriber(
+      client, keys, (queue) => this.waiter.notify(queue), (queue, id) => this.cancelled(queue, id), () => this.waiter.resync(), report,
+    );
     this.waiter = new WakeWaiter((queue) => readiness.read([queue]), this.wakes);
   }
 
   /** Work may have arrived in `queue` (a local enqueue or tick): idle workers here fetch without waiting for the wake-up message. */
   notify(queue: string): void {
     this.waiter.notify(queue);
+  }
+
+  /** Hears of running jobs cancelled in any process, on the wake-up subscription (started now, if not yet). */
+  watchCancels(listener: (queue: string, id: string) => void): () => void {
+    this.cancelWatchers.add(listener);
+    void this.context.ready().then(() => this.wakes.start()).catch(() => undefined);
+    return () => this.cancelWatchers.delete(listener);
+  }
+
+  private cancelled(queue: string, id: string): void {
+    for (const watcher of this.cancelWatchers) watcher(queue, id);
   }
 
   /** Ends pending waits at once, then drops the wake-up subscription. */

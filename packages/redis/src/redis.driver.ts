@@ -1,5 +1,5 @@
 import type {
-  CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState, LeasedJob,
+  CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState, LeasedJob,
   LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
@@ -137,6 +137,8 @@ export class RedisDriver implements QueueDriver {
   resume(queue: string): Promise<void> { return this.adminCall(`resume of "${queue}"`, () => this.admin.resume(queue)); }
   isPaused(queue: string): Promise<boolean> { return this.adminCall(`paused state of "${queue}"`, () => this.admin.isPaused(queue)); }
 
+  cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> { return this.admin.cancel(queue, id, reason); }
+  watchCancels(listener: (queue: string, id: string) => void): () => void { return this.worker.watchCancels(listener); }
   setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> { return this.flow.setFlowLimits(queue, limits); }
   flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> { return this.flow.flowStatus(queue, laneLimit); }
 

@@ -15,6 +15,7 @@ const SCRIPTS = {
   njProgress: { file: 'progress.lua', keys: 14 },
   njRetryDead: { file: 'retry-dead.lua', keys: 14 },
   njRemove: { file: 'remove.lua', keys: 14 },
+  njCancel: { file: 'cancel.lua', keys: 14 },
   njRemoveDead: { file: 'remove-dead.lua', keys: 14 },
   njResume: { file: 'resume.lua', keys: 14 },
   njEnqueueTick: { file: 'enqueue-tick.lua', keys: 15 },

@@ -21,6 +21,8 @@ export class WakeSubscriber {
     private readonly client: AnyClient,
     private readonly keys: KeySchema,
     private readonly onWake: (queue: string) => void,
+    /** A running job was cancelled (message "c<id>" on its queue's channel, lua/cancel.lua). */
+    private readonly onCancel: (queue: string, id: string) => void,
     private readonly onResync: () => void,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -41,9 +43,11 @@ export class WakeSubscriber {
     else connection.disconnect();
   }
 
-  private readonly deliver = (_pattern: string, channel: string): void => {
+  private readonly deliver = (_pattern: string, channel: string, message: string): void => {
     const queue = this.keys.queueOfWakeChannel(channel);
-    if (queue !== undefined && !this.closed) this.onWake(queue);
+    if (queue === undefined || this.closed) return;
+    if (message.startsWith('c')) this.onCancel(queue, message.slice(1));
+    else this.onWake(queue);
   };
 
   private async subscribe(): Promise<void> {

@@ -33,6 +33,23 @@ export function toFlowInfo(queue: string, status: FlowStatus): FlowInfo {
   };
 }
 
+/** The limit that holds a lane back: a RateLimitedError hold, or one of its name's or group's limits. */
+export type FlowLimitKind = 'hold' | 'rate' | 'concurrency' | 'group-concurrency' | 'group-rate';
+
+/** Which limit keeps the lane of `name` (and `group`) from starting a job now, if any. */
+export function heldBy(flow: FlowInfo, name: string, group: string | undefined, now: number): FlowLimitKind | undefined {
+  const limits = flow.limits[name] ?? {};
+  const nameRow = flow.names.find((row) => row.name === name);
+  const groupRow = group === undefined ? undefined : flow.groups.find((row) => row.name === name && row.group === group);
+  const held = group === undefined ? nameRow?.heldUntil : groupRow?.heldUntil;
+  if (held && held.getTime() > now) return 'hold';
+  if (limits.rate && (nameRow?.startsInWindow ?? 0) >= limits.rate.max) return 'rate';
+  if (limits.concurrency !== undefined && (nameRow?.running ?? 0) >= limits.concurrency) return 'concurrency';
+  if (groupRow && limits.groupConcurrency !== undefined && groupRow.running >= limits.groupConcurrency) return 'group-concurrency';
+  if (groupRow && limits.groupRate && (groupRow.startsInWindow ?? 0) >= limits.groupRate.max) return 'group-rate';
+  return undefined;
+}
+
 /**
  * Why a waiting limited job has not started, from its name's and group's usage: the first limit
  * that holds it back, or its turn. Undefined for a job no limit applies to.
@@ -40,22 +57,22 @@ export function toFlowInfo(queue: string, status: FlowStatus): FlowInfo {
 export function waitingReason(job: JobRecord, flow: FlowInfo, now: number): string | undefined {
   if (job.state !== 'waiting' || !(job.limited || job.group !== undefined)) return undefined;
   const limits = flow.limits[job.name] ?? {};
-  const nameRow = flow.names.find((row) => row.name === job.name);
-  const groupRow = job.group === undefined ? undefined : flow.groups.find((row) => row.name === job.name && row.group === job.group);
-  const group = job.group === undefined ? undefined : `group "${job.group}"`;
-  const held = job.group === undefined ? nameRow?.heldUntil : groupRow?.heldUntil;
-  if (held && held.getTime() > now) return `rate limited (RateLimitedError) until ${held.toISOString()}`;
-  if (limits.rate && (nameRow?.startsInWindow ?? 0) >= limits.rate.max) {
-    return `"${job.name}" at its rate limit of ${limits.rate.max} per ${limits.rate.perMs} ms`;
+  const group = `group "${job.group}"`;
+  switch (heldBy(flow, job.name, job.group, now)) {
+    case 'hold': {
+      const rows = job.group === undefined ? flow.names : flow.groups;
+      const until = rows.find((row) => row.name === job.name && row.group === job.group)!.heldUntil!;
+      return `rate limited (RateLimitedError) until ${until.toISOString()}`;
+    }
+    case 'rate':
+      return `"${job.name}" at its rate limit of ${limits.rate!.max} per ${limits.rate!.perMs} ms`;
+    case 'concurrency':
+      return `"${job.name}" at its global concurrency ${limits.concurrency!}`;
+    case 'group-concurrency':
+      return `${group} at its concurrency ${limits.groupConcurrency!}`;
+    case 'group-rate':
+      return `${group} at its rate limit of ${limits.groupRate!.max} per ${limits.groupRate!.perMs} ms`;
+    default:
+      return 'waiting for its turn (limits have room)';
   }
-  if (limits.concurrency !== undefined && (nameRow?.running ?? 0) >= limits.concurrency) {
-    return `"${job.name}" at its global concurrency ${limits.concurrency}`;
-  }
-  if (group && limits.groupConcurrency !== undefined && groupRow && groupRow.running >= limits.groupConcurrency) {
-    return `${group} at its concurrency ${limits.groupConcurrency}`;
-  }
-  if (group && limits.groupRate && groupRow && (groupRow.startsInWindow ?? 0) >= limits.groupRate.max) {
-    return `${group} at its rate limit of ${limits.groupRate.max} per ${limits.groupRate.perMs} ms`;
-  }
-  return 'waiting for its turn (limits have room)';
 }

@@ -78,6 +78,15 @@ export class JobsAdmin {
     return this.driver.removeAllDead(queue);
   }
 
+  /**
+   * Cancels a job from any process (see JobHandle.cancel): true when this call cancelled it,
+   * false when it had ended already or does not exist.
+   */
+  async cancel(queue: string, id: string, reason?: string): Promise<boolean> {
+    if (reason !== undefined && typeof reason !== 'string') throw new InvalidJobInputError(`JobsAdmin.cancel: reason must be a string (job ${id}).`);
+    return (await this.driver.cancel(queue, id, reason)) === 'cancelled';
+  }
+
   remove(queue: string, id: string): Promise<boolean> {
     return this.driver.remove(queue, id);
   }

@@ -2,6 +2,7 @@ import { describe } from '@jest/globals';
 import { adminConformance } from './admin.conformance.js';
 import { eventConformance } from './events.conformance.js';
 import { flowConformance } from './flow.conformance.js';
+import { cancelConformance } from './cancel.conformance.js';
 import type { DriverFactory } from './fixture.js';
 import { useFixture } from './fixture.js';
 import { leaseConformance } from './leases.conformance.js';
@@ -32,5 +33,6 @@ export function describeDriverConformance(label: string, createDriver: DriverFac
     eventConformance(fixture);
     scheduleConformance(fixture);
     flowConformance(fixture);
+    cancelConformance(fixture);
   });
 }

@@ -94,7 +94,7 @@ export function orderingConformance(f: Fixture): void {
       await f.driver.fail(f.queue, [{ id: failed!, token: leased[1]!.token, error: { message: 'x' } }]);
       const results = await f.driver.enqueue([f.job({ id: done! }), f.job({ id: failed! })]);
       expect(results).toEqual([{ id: done, created: false, state: 'completed' }, { id: failed, created: false, state: 'dead' }]);
-      expect(await f.driver.counts(f.queue)).toMatchObject({ waiting: 0, completed: 1, dead: 1, expired: 0 });
+      expect(await f.driver.counts(f.queue)).toMatchObject({ waiting: 0, completed: 1, dead: 1, expired: 0, cancelled: 0 });
     });
 
     it('queues a delayed job that fell due behind jobs that were already waiting (FIFO by entry into waiting)', async () => {

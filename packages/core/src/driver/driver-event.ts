@@ -10,6 +10,8 @@ export type JobEventType =
   | 'dead'
   /** Dropped unrun: still waiting `expireAfter` past its run time. */
   | 'expired'
+  /** Cancelled (JobsAdmin.cancel, JobHandle.cancel); `error` carries the reason. A worker running it aborts it. */
+  | 'cancelled'
   /** The handler said the remote is rate limiting: the job (or its group) is held until `runAt`; the try is not counted. */
   | 'rate-limited'
   /** A schedule tick not enqueued because the previous run is unfinished (`overlap: false`); `id` is the tick's job id. */

@@ -2,7 +2,7 @@ import type { DriverEvent } from './driver-event.js';
 import type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from './driver-items.js';
-import type { EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from './job-record.js';
+import type { CancelOutcome, EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from './job-record.js';
 
 /** Connection and queue bookkeeping, used by the module around the other roles. */
 export interface LifecyclePort {
@@ -51,6 +51,13 @@ export interface WorkerPort {
    * fetches only those; `[]`: none, e.g. on timeout); nothing means any of them.
    */
   waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<readonly string[] | void>;
+  /**
+   * Calls `listener` soon after an active job of this backend is cancelled, in any process, so
+   * the worker holding it aborts it (milliseconds, where a lost lease shows only at the next
+   * renewal). Optional: without it a cancelled job's worker finds out when renewing its lease.
+   * Returns the unsubscribe.
+   */
+  watchCancels?(listener: (queue: string, id: string) => void): () => void;
 }
 
 /** Reads one job: shared by producers (a job handle's state and result) and admins. */
@@ -58,13 +65,22 @@ export interface JobReader {
   getJob(queue: string, id: string): Promise<JobRecord | null>;
 }
 
-/** What producers need: enqueue, then follow the job (with the event feed). */
-export interface ProducerPort extends JobReader {
+/** Cancels one job: shared by producers (a job handle's cancel) and admins. */
+export interface JobCanceller {
+  /**
+   * Waiting, delayed or active → `cancelled` at once, with the reason kept as its last error and
+   * a `cancelled` event; an active job's lease is void (its worker's settle and extend get `lost`).
+   */
+  cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome>;
+}
+
+/** What producers need: enqueue, then follow (or cancel) the job (with the event feed). */
+export interface ProducerPort extends JobReader, JobCanceller {
   enqueue(jobs: NewJob[]): Promise<EnqueueResult[]>;
 }
 
 /** Reads and operator actions on queues and jobs. */
-export interface AdminPort extends JobReader {
+export interface AdminPort extends JobReader, JobCanceller {
   counts(queue: string): Promise<JobCounts>;
   /**
    * Jobs in a state. Order: waiting in fetch order; delayed by run time;

@@ -1,10 +1,11 @@
 /**
  * States a job moves through. `paused` is a property of a queue, not of a job.
  * `expired`: still waiting `expireAfter` past its run time, dropped unrun.
+ * `cancelled`: cancelled before it ended; never runs (again), never retried.
  */
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired';
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired' | 'cancelled';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired'];
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'];
 
 /** One failed try, as kept on the job (newest last, the driver keeps the last 20). */
 export interface JobError {
@@ -115,7 +116,14 @@ export interface JobCounts {
   completed: number;
   dead: number;
   expired: number;
+  cancelled: number;
 }
+
+/**
+ * Outcome of a cancel: `cancelled` (it was waiting, delayed or active and is cancelled now),
+ * `finished` (it had ended already; nothing changed), `missing` (no such job).
+ */
+export type CancelOutcome = 'cancelled' | 'finished' | 'missing';
 
 /** Result of an operation that needs a valid lease: `lost` when the token is stale. */
 export type LeaseOutcome = 'ok' | 'lost';

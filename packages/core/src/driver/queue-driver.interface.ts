@@ -4,7 +4,7 @@ export type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LaneStatus, LeaseRef, ListOptions, RateLimit, ScheduleRef, ScheduleState,
   TickOutcome, TickRequest,
 } from './driver-items.js';
-export type { AdminPort, EventFeed, FlowPort, JobReader, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
+export type { AdminPort, EventFeed, FlowPort, JobCanceller, JobReader, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
 
 /**
  * The one seam between nest-jobs and a storage backend: every role port in

@@ -6,3 +6,5 @@ export * from './invalid-job-input.error.js';
 export * from './job-result-timeout.error.js';
 export * from './rate-limited.error.js';
 export * from './driver-unavailable.error.js';
+export * from './job-expired.error.js';
+export * from './job-cancelled.error.js';

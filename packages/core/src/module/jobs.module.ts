@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/co
 import { DiscoveryModule } from '@nestjs/core';
 import { JobsAdmin } from '../admin/jobs-admin.js';
 import { JobsExplorer } from '../discovery/jobs.explorer.js';
+import { JobEventListeners } from '../events/job-event-listeners.js';
 import { JobEvents } from '../events/job-events.js';
 import { declaredJobClasses } from '../producer/declared-job-classes.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
@@ -61,6 +62,8 @@ const runtimeProviders: Provider[] = [
   JobsExplorer,
   EnqueueService,
   JobEvents,
+  // After JobsExplorer: its checks read the job names JobsExplorer registered.
+  JobEventListeners,
   JobsAdmin,
   WorkerPool,
   Scheduler,

@@ -12,7 +12,14 @@ export interface JobHandle<R> {
   /**
    * The handler's return value once completed, from any process, as JSON gives
    * it back (`Jsonified`: a Date is its ISO string, methods are gone). Rejects with
-   * JobFailedError when the job ends dead, JobResultTimeoutError after `timeout` ms.
+   * JobFailedError when the job ends dead, JobExpiredError or JobCancelledError when it
+   * expired or was cancelled, JobResultTimeoutError after `timeout` ms.
    */
   result(options?: { timeout?: number }): Promise<R>;
+  /**
+   * Cancels the job from any process: waiting or delayed, it never runs; running, its
+   * worker's `ctx.signal` aborts with JobCancelledError and its outcome is refused. Never
+   * retried. True when this call cancelled it; false when it had ended (or is gone).
+   */
+  cancel(reason?: string): Promise<boolean>;
 }

@@ -86,6 +86,9 @@ describe('flow control options on @Job', () => {
     expect(ran.length - 2).toBeGreaterThanOrEqual(9);
     expect(expired.map((job) => (job.payload as Call).to)).toContain('c11');
     expect((await admin.queues())[0]!.counts).toMatchObject({ waiting: 0, expired: expired.length });
+    const handle = (await api.enqueueMany(Array.from({ length: 12 }, (_, n) => ({ job: 'call' as const, payload: { to: `late${n}` } })))).at(-1)!;
+    await jobs.advance('30m');
+    await expect(handle.result()).rejects.toThrow(/Job "ApiJobs\.call" \(id .*\) expired/);
   });
 
   it('runs one job per group at a time, groups side by side', async () => {

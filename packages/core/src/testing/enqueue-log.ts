@@ -47,6 +47,7 @@ export class EnqueueLog {
         return results;
       },
       getJob: (queue, id) => port.getJob(queue, id),
+      cancel: (queue, id, reason) => port.cancel(queue, id, reason),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import type { LeasedJob, NewJob, TraceCarrier } from '../driver/job-record.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import type { JobsTracing, SpanAttributes, TracedOutcome, TracingConfig } from './tracing.interface.js';
@@ -61,9 +62,10 @@ export class JobTracing implements JobsTracing {
     try {
       const outcome = await context.with(trace.setSpan(parent, span), () => attempt(traceId));
       if (!outcome.ok) {
-        // Asking for a retry, or backing off a remote's rate limit, is not a failure of the job.
+        // Asking for a retry, backing off a remote's rate limit, or being cancelled is not a failure of the job.
         if (outcome.thrown instanceof RetryRequest) span.setAttribute('nest_jobs.job.retry_requested', true);
         else if (outcome.thrown instanceof RateLimitedError) span.setAttribute('nest_jobs.job.rate_limited_ms', outcome.thrown.retryAfterMs);
+        else if (outcome.thrown instanceof JobCancelledError) span.setAttribute('nest_jobs.job.cancelled', true);
         else this.recordError(span, outcome.thrown);
       }
       return outcome;

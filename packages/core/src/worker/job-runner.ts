@@ -5,6 +5,7 @@ import type { WorkerPort } from '../driver/driver-ports.js';
 import { JobTimeoutError } from '../errors/job-timeout.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { UnrecoverableJobError } from '../errors/unrecoverable-job.error.js';
 import type { JobDefinition } from '../registry/job-definition.js';
 import { fromJson, toJson } from '../serialization/json.js';
@@ -121,7 +122,11 @@ export class JobRunner {
   }
 
   /** Ends a try whose outcome must not be written: its lease is gone, or shutdown hands it back. */
-  private async abandon(job: LeasedJob, definition: JobDefinition | undefined, reason: LeaseLostError | ShutdownAbortError): Promise<void> {
+  private async abandon(job: LeasedJob, definition: JobDefinition | undefined, reason: LeaseLostError | ShutdownAbortError | JobCancelledError): Promise<void> {
+    if (reason instanceof JobCancelledError) {
+      this.deps.logger.log(`${definition?.handler ?? job.name}: job ${job.id} was cancelled while it ran (attempt ${job.attempt}); its outcome is not written.`);
+      return;
+    }
     if (reason instanceof LeaseLostError) {
       this.deps.logger.warn(`${definition?.handler ?? job.name}: ${reason.message}; the outcome of attempt ${job.attempt} is not written.`);
       return;
@@ -177,7 +182,7 @@ export class JobRunner {
         : settlement.item.rateLimitedUntil !== undefined ? 'rate-limit hold'
         : settlement.item.retryAt === undefined ? 'failure (dead)' : 'failure (retry)';
       const why = outcome === 'lost'
-        ? 'refused: its lease was lost (it lapsed and the job was leased again, or the job was removed)'
+        ? 'refused: its lease was lost (it lapsed and the job was leased again, or the job was cancelled or removed)'
         : 'not written: the driver kept failing (see the error above); the lease will lapse and the job run again';
       this.deps.logger.warn(`${definition?.handler ?? job.name}: ${what} of job ${job.id} on queue "${job.queue}" (attempt ${job.attempt}) ${why}.`);
     });
@@ -185,6 +190,6 @@ export class JobRunner {
 }
 
 /** Reasons that end a try without writing its outcome. */
-function isAbandoning(reason: Error | undefined): reason is LeaseLostError | ShutdownAbortError {
-  return reason instanceof LeaseLostError || reason instanceof ShutdownAbortError;
+function isAbandoning(reason: Error | undefined): reason is LeaseLostError | ShutdownAbortError | JobCancelledError {
+  return reason instanceof LeaseLostError || reason instanceof ShutdownAbortError || reason instanceof JobCancelledError;
 }

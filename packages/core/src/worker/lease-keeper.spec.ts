@@ -4,7 +4,7 @@ import type { LeasedJob } from '../driver/job-record.js';
 import type { LeaseRef } from '../driver/queue-driver.interface.js';
 import { eventually } from '../spec-support/boot.js';
 import { LeaseLostError } from './job-error.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { LeaseKeeper, type LeaseEnd } from './lease-keeper.js';
 
 const LEASE_MS = 1_000;
 let clock = 1_000_000;
@@ -38,7 +38,7 @@ describe('LeaseKeeper', () => {
     const { driver, keeper } = await setup();
     keeper.start();
     const first = await lease(driver);
-    const lost: LeaseLostError[] = [];
+    const lost: LeaseEnd[] = [];
     keeper.hold(first, (reason) => lost.push(reason));
     clock += 3_000; // the event loop is blocked: no renewal tick runs, the lease lapses
     const second = await lease(driver);
@@ -75,7 +75,7 @@ describe('LeaseKeeper', () => {
   it('says a lease it could not renew lapsed and was leased again, without claiming who holds it', async () => {
     const { driver, keeper } = await setup(150);
     const first = await lease(driver);
-    const lost: LeaseLostError[] = [];
+    const lost: LeaseEnd[] = [];
     keeper.hold(first, (reason) => lost.push(reason));
     clock += 3_000;
     await lease(driver); // another consumer takes it; this keeper never hears of that lease
@@ -89,7 +89,7 @@ describe('LeaseKeeper', () => {
   it('blames no stall when the renewals ran on time', async () => {
     const { driver, keeper } = await setup();
     const first = await lease(driver);
-    const lost: LeaseLostError[] = [];
+    const lost: LeaseEnd[] = [];
     keeper.hold(first, (reason) => lost.push(reason));
     keeper.hold({ ...first, token: 'newer', attempt: 2 }, () => undefined);
     expect(lost[0]!.message).toContain('lapsed (no renewal reached the driver within 1000 ms) and this process leased it again as attempt 2');

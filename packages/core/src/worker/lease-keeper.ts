@@ -1,16 +1,21 @@
 import type { LeasedJob } from '../driver/job-record.js';
 import type { WorkerPort } from '../driver/driver-ports.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { LeaseLostError } from './job-error.js';
 
 /** What the keeper needs of a leased job: a lease is one try, named by job id AND fencing token. */
-export type LeaseOf = Pick<LeasedJob, 'queue' | 'id' | 'token' | 'attempt'>;
+export type LeaseOf = Pick<LeasedJob, 'queue' | 'id' | 'token' | 'attempt'> & Partial<Pick<LeasedJob, 'name'>>;
+
+/** Why a held job must stop: its lease is gone, or it was cancelled. */
+export type LeaseEnd = LeaseLostError | JobCancelledError;
 
 interface HeldLease {
   token: string;
   attempt: number;
+  name: string;
   /** Epoch ms the keeper took it: a stall seen since then may be why it lapsed. */
   heldAt: number;
-  onLost: (reason: LeaseLostError) => void;
+  onLost: (reason: LeaseEnd) => void;
 }
 
 /**
@@ -53,17 +58,26 @@ export class LeaseKeeper {
    * Renews `lease` from now on until {@link drop}. A lease this process still
    * holds on the same job under another token is stale: its `onLost` runs now.
    */
-  hold(lease: LeaseOf, onLost: (reason: LeaseLostError) => void): void {
+  hold(lease: LeaseOf, onLost: (reason: LeaseEnd) => void): void {
     let leases = this.held.get(lease.queue);
     if (!leases) this.held.set(lease.queue, (leases = new Map<string, HeldLease>()));
     const stale = leases.get(lease.id);
-    leases.set(lease.id, { token: lease.token, attempt: lease.attempt, heldAt: this.now(), onLost });
+    leases.set(lease.id, { token: lease.token, attempt: lease.attempt, name: lease.name ?? '', heldAt: this.now(), onLost });
     if (stale && stale.token !== lease.token) {
       stale.onLost(new LeaseLostError(
         `Lease of job ${lease.id} on queue "${lease.queue}" (attempt ${stale.attempt}) lapsed ${this.likelyCause(stale)} ` +
         `and this process leased it again as attempt ${lease.attempt}`,
       ));
     }
+  }
+
+  /** The job was cancelled: its lease (whatever its token) is void, and its handler stops with JobCancelledError. */
+  cancel(queue: string, id: string): void {
+    const leases = this.held.get(queue);
+    const lease = leases?.get(id);
+    if (!lease) return;
+    leases!.delete(id);
+    lease.onLost(new JobCancelledError(id, lease.name));
   }
 
   /** Stops renewing the lease of `token`; a newer lease of the same job is left alone. */

@@ -89,7 +89,7 @@ describe('WorkerPool when a lease is lost', () => {
     expect(stolen).toEqual(['sync-1 2']);
     expect(log.warnings.filter((line) => line.includes('sync-1'))).toEqual([
       'LeaseJobs.compute: completion of job sync-1 on queue "default" (attempt 1) refused: its lease was lost ' +
-      '(it lapsed and the job was leased again, or the job was removed).',
+      '(it lapsed and the job was leased again, or the job was cancelled or removed).',
     ]);
     // The other worker's try is untouched by the stale completion.
     expect(await driver.getJob('default', 'sync-1')).toMatchObject({ state: 'active', attempt: 2, errors: [expect.objectContaining({ name: 'LeaseExpiredError' })] });

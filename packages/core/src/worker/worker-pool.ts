@@ -41,6 +41,7 @@ export class WorkerPool {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastErrorLog = 0;
+  private stopWatchingCancels: (() => void) | undefined;
 
   constructor(
     @Inject(JOBS_WORKER_PORT) private readonly driver: WorkerPort,
@@ -74,6 +75,10 @@ export class WorkerPool {
       else this.slots.set(queue, new QueueSlots(queue, definitions));
     }
     if (this.slots.size === 0) return;
+    // A job cancelled while it runs here: abort it now, not at the next lease renewal.
+    this.stopWatchingCancels = this.driver.watchCancels?.((queue, id) => {
+      if (this.slots.has(queue)) this.leases.cancel(queue, id);
+    });
     if (this.config.testing) {
       // JobsTester runs what is due (runDue): no fetch loop, idle wait or lease renewal timer of its own.
       this.loop = Promise.resolve();
@@ -116,6 +121,7 @@ export class WorkerPool {
     // Unwritable acknowledgements (Redis away) are given up when shutdownTimeout is spent (at least ACK_DRAIN_MIN_MS).
     await this.acks.drain(Math.max(ACK_DRAIN_MIN_MS, shutdownStarted + this.config.shutdownTimeout - Date.now()));
     this.leases.stop();
+    this.stopWatchingCancels?.();
     this.loop = undefined;
   }
 

@@ -51,9 +51,11 @@ export class DashboardPagesController {
       const job = await this.admin.get(queue, lookup);
       if (job) return this.renderer.render(context, jobView(context, job), query.partial);
     }
-    const [queues, jobs] = await Promise.all([this.admin.queues(), this.admin.list(queue, state, { offset: paging.offset, limit: paging.size })]);
+    const [queues, jobs, flow] = await Promise.all([
+      this.admin.queues(), this.admin.list(queue, state, { offset: paging.offset, limit: paging.size }), this.admin.flow(queue),
+    ]);
     const info = queues.find((candidate) => candidate.name === queue);
-    const view = queueView(context, { queue, info, state, paging, jobs, notFound: lookup || undefined });
+    const view = queueView(context, { queue, info, state, paging, jobs, flow, notFound: lookup || undefined });
     return this.renderer.render(context, view, query.partial);
   }
 

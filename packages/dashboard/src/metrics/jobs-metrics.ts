@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { METRICS_OPTIONS, type JobsMetricsOptions } from './metrics-options.interface.js';
 import { collectQueueGauges } from './queue-gauges.js';
+import { collectFlowGauges } from './flow-gauges.js';
 
 const DEFAULT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 /** Jobs whose start is remembered for the duration histogram; the oldest are forgotten first. */
@@ -23,6 +24,8 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly failed: Counter<'queue' | 'name'>;
   private readonly retried: Counter<'queue' | 'name'>;
   private readonly dead: Counter<'queue' | 'name'>;
+  private readonly expired: Counter<'queue' | 'name'>;
+  private readonly rateLimited: Counter<'queue' | 'name'>;
   private readonly duration: Histogram<'queue' | 'name'>;
   private readonly schedulerLag: Gauge<'schedule'>;
   private readonly starts = new Map<string, number>();
@@ -41,6 +44,8 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
     this.failed = counter('jobs_failed_total', 'Failed tries (each try that threw or timed out).');
     this.retried = counter('jobs_retried_total', 'Tries scheduled again after a failure.');
     this.dead = counter('jobs_dead_total', 'Jobs moved to dead after their last try.');
+    this.expired = counter('jobs_expired_total', 'Jobs dropped unrun: still waiting expireAfter past their run time.');
+    this.rateLimited = counter('jobs_rate_limited_total', 'Tries that ended in RateLimitedError (the job or its group held; the try not counted).');
     this.duration = new Histogram({
       name: `${prefix}job_duration_seconds`,
       help: 'Time from a try starting (active) to the job completing.',
@@ -55,6 +60,7 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
       registers,
     });
     collectQueueGauges(admin, prefix, registers);
+    collectFlowGauges(admin, prefix, registers);
   }
 
   onModuleInit(): void {
@@ -88,6 +94,13 @@ export class JobsMetrics implements OnModuleInit, OnModuleDestroy {
         break;
       case 'dead':
         this.dead.inc(labels);
+        this.starts.delete(event.id);
+        break;
+      case 'expired':
+        this.expired.inc(labels);
+        break;
+      case 'rate-limited':
+        this.rateLimited.inc(labels);
         this.starts.delete(event.id);
         break;
       default:

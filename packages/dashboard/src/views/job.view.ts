@@ -24,6 +24,9 @@ export function jobView(context: PageContext, job: JobInfo): PageView {
   <dt>Started</dt><dd>${formatDate(job.startedAt)}</dd>
   <dt>Finished</dt><dd>${formatDate(job.finishedAt)}</dd>
   ${job.scheduledFor ? html`<dt>Scheduled for</dt><dd>${formatDate(job.scheduledFor)}</dd>` : ''}
+  ${job.group !== undefined ? html`<dt>Group</dt><dd class="job-group">${job.group}</dd>` : ''}
+  ${job.expireAt ? html`<dt>Expires</dt><dd>${formatDate(job.expireAt)} (if still waiting)</dd>` : ''}
+  ${job.waitingReason ? html`<dt>Waiting because</dt><dd class="waiting-reason">${job.waitingReason}</dd>` : ''}
   <dt>Progress</dt><dd>${percent !== undefined ? html`<progress max="100" value="${percent}">${percent}%</progress> ${percent}%` : html`<code>${formatJson(job.progress)}</code>`}</dd>
 </dl>
 <div class="actions">${job.state === 'dead' ? actionButton(context, `${href}/retry`, 'Retry') : ''}${actionButton(context, `${href}/remove`, 'Remove', { confirm: `Remove job ${job.id}?`, danger: true })}</div>

@@ -1,9 +1,10 @@
-import type { JobInfo, JobState, QueueInfo } from '@nest-jobs/core';
+import type { FlowInfo, JobInfo, JobState, QueueInfo } from '@nest-jobs/core';
 import { JOB_STATES, type Paging } from '../paging.js';
 import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext, PageView } from '../render/page-context.js';
 import { jobTable } from './job-table.js';
+import { flowPanel } from './flow-panel.js';
 import { pager } from './pager.js';
 
 export interface QueuePageData {
@@ -12,6 +13,8 @@ export interface QueuePageData {
   state: JobState;
   paging: Paging;
   jobs: JobInfo[];
+  /** Limits and usage of the queue's limited jobs. */
+  flow?: FlowInfo;
   /** Set when an id was looked up and not found. */
   notFound?: string;
 }
@@ -36,6 +39,7 @@ export function queueView(context: PageContext, data: QueuePageData): PageView {
 <nav class="tabs">${tabs}</nav>
 ${bulk}
 ${jobTable(context, data.jobs)}
-${pager(pageHref, data.paging, total, data.jobs.length === data.paging.size)}`;
+${pager(pageHref, data.paging, total, data.jobs.length === data.paging.size)}
+${flowPanel(data.flow, Date.now())}`;
   return { kind: 'queue', heading: `Queue ${data.queue}`, queue: data.queue, top, live };
 }

@@ -1,4 +1,4 @@
-import type { JobCounts } from '@nest-jobs/core/driver';
+import type { CancelOutcome, JobCounts } from '@nest-jobs/core/driver';
 import { queueScript } from '../queue-script.js';
 
 /** The admin's scripts: what each .lua reads from ARGV after the waiting-list prefix, and what it returns. */
@@ -27,6 +27,14 @@ export const removeScript = queueScript({
   reply: (raw): boolean => raw === 1,
 });
 
+/** cancel.lua: the id and the reason. */
+export const cancelScript = queueScript({
+  command: 'njCancel',
+  operation: 'cancel',
+  args: (input: { id: string; reason?: string }) => [input.id, input.reason ?? ''],
+  reply: (raw): CancelOutcome => raw as CancelOutcome,
+});
+
 /** resume.lua */
 export const resumeScript = queueScript({
   command: 'njResume',
@@ -41,8 +49,8 @@ export const countsScript = queueScript({
   operation: 'counts',
   args: () => [],
   reply: (raw): JobCounts => {
-    const [waiting, delayed, active, completed, dead, expired] = (raw as number[]).map(Number);
-    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead!, expired: expired ?? 0 };
+    const [waiting, delayed, active, completed, dead, expired, cancelled] = (raw as number[]).map(Number);
+    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead!, expired: expired ?? 0, cancelled: cancelled ?? 0 };
   },
 });
 

@@ -1,6 +1,6 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
 -- @include keys, now_ms, int, b36, guard, many, record, finish, emit
--- @lazy lanes, wake
+-- @lazy wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
@@ -22,7 +22,7 @@ local finished = ',F' .. b36(now)
 -- A lease settles once: a second item with the same lease in one batch is refused.
 local settled = {}
 -- Limited jobs among them: their slots free up (lanes.lua).
-local stops = {}
+local stops = nil
 local k = 0
 for i = 2, #ARGV, 5 do
   k = k + 1
@@ -32,7 +32,10 @@ for i = 2, #ARGV, 5 do
   if state == 'a' and not settled[id] and rec_tag(tags, 'T') == token then
     settled[id] = true
     left[#left + 1] = id
-    if string.find(tags, ',L', 1, true) then stops[#stops + 1] = k end
+    if string.find(tags, ',L', 1, true) then
+      stops = stops or {}
+      stops[#stops + 1] = k
+    end
     -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
     local e = #events
     events[e + 1], events[e + 2], events[e + 3], events[e + 4] = id, name, attempt, result
@@ -76,9 +79,15 @@ if #removed > 0 or #trims > 0 then guard('results', 'errors', 'progress') end
 -- write may grow memory but lets one that began by freeing run to its end, so a full Redis
 -- still drains its backlog.
 call_many('ZREM', K.active, left)
-for _, n in ipairs(stops) do
-  local _, _, tags, name = rec_read(records[n])
-  lazy().lane_stop(ids[n], name, tags)
+if stops then
+  -- Limited jobs free their slots (lanes.lua's lane_stop, inline: a helper would be built on every call).
+  local flow = string.sub(WAITING, 1, -9)
+  for _, n in ipairs(stops) do
+    local _, _, tags, name = rec_read(records[n])
+    local group = rec_tag(tags, 'L')
+    redis.call('SREM', flow .. 'run:' .. name, ids[n])
+    if group ~= '' then redis.call('SREM', flow .. 'run:' .. name .. '|' .. group, ids[n]) end
+  end
 end
 for e = 1, #events, 4 do emit('C', events[e], events[e + 1], events[e + 2], events[e + 3]) end
 local function forget(gone)
@@ -114,5 +123,5 @@ for _, spec in ipairs(trims) do
   end
 end
 -- A lane may have waited for one of these slots: idle workers look again.
-if #stops > 0 then lazy().wake() end
+if stops then lazy().wake() end
 return out

@@ -44,7 +44,8 @@ end
 -- Lanes first, for their share: half the fetch (rounded up) while the waiting lists have jobs too; a
 -- fetch of one alternates with the clock. The waiting lists fill the rest.
 local flow = string.sub(WAITING, 1, -9)
-local picks, scanned, take, sizes, limits_cache = {}, nil, nil, nil, nil
+local picks, scanned, take, sizes, limits_cache = nil, nil, nil, nil, nil
+local picked = 0
 local holds = false
 local lane_budget = 0
 if redis.call('EXISTS', flow .. 'lanes') == 1 then
@@ -52,13 +53,16 @@ if redis.call('EXISTS', flow .. 'lanes') == 1 then
   if redis.call('ZCARD', K.priorities) == 0 then lane_budget = max
   elseif max > 1 then lane_budget = max - math.floor(max / 2)
   elseif now % 2 == 0 then lane_budget = 1 end
-  if lane_budget > 0 then picks, scanned, take, sizes, lane_at, limits_cache = lazy().lane_pick(now, lane_budget) end
+  if lane_budget > 0 then
+    picks, scanned, take, sizes, lane_at, limits_cache = lazy().lane_pick(now, lane_budget)
+    picked = #picks
+  end
 end
 
 -- Which lists to take from, highest priority first. LLEN is also each list's type check.
 local lists, counts, emptied = {}, {}, {}
-local want, level = max - #picks, 0
-local more = lane_budget > 0 and #picks == lane_budget
+local want, level = max - picked, 0
+local more = lane_budget > 0 and picked == lane_budget
 while true do
   local priority = redis.call('ZRANGE', K.priorities, level, level)[1]
   if not priority then break end
@@ -76,7 +80,7 @@ while true do
   end
   level = level + 1
 end
-if #lists == 0 and #picks == 0 then
+if #lists == 0 and picked == 0 then
   local due = due_in()
   redis.call('DEL', K.marker)
   -- Lanes with no room go to the back, so the next fetch looks at others.
@@ -92,16 +96,19 @@ for n, priority in ipairs(lists) do
   end
 end
 local from_lists = #ids
-for _, pick in ipairs(picks) do ids[#ids + 1] = pick[3] end
+if picks then
+  for _, pick in ipairs(picks) do ids[#ids + 1] = pick[3] end
+end
 local records = #ids > 0 and hmget_many(K.jobs, ids) or {}
 -- Parallel arrays, not a table per job: the jobs to lease, with what their record says.
 local good, good_rec, good_tags, good_attempt, good_name = {}, {}, {}, {}, {}
 local bad, bad_reason = {}, {}
 local extras = {}
 -- Jobs that do not start: past their expiry, or of a name held back (RateLimitedError) found in a list.
-local expired, diverted = {}, {}
-local held_names = {}
-local function name_held(name)
+-- (Tables and the closure built only when needed: this runs on every fetch.)
+local expired, diverted = nil, nil
+local held_names = holds and {} or nil
+local name_held = holds and function(name)
   if held_names[name] == nil then held_names[name] = (tonumber(redis.call('HGET', flow .. 'holds', name)) or 0) > now end
   return held_names[name]
 end
@@ -112,8 +119,10 @@ for n, id in ipairs(ids) do
   if reason then
     bad[#bad + 1], bad_reason[#bad_reason + 1] = n, reason
   elseif state == 'w' and string.find(tags, ',Z', 1, true) and tonumber(rec_tag(tags, 'Z'), 36) <= now then
+    expired = expired or {}
     expired[#expired + 1] = n
   elseif state == 'w' and holds and n <= from_lists and name_held(name) then
+    diverted = diverted or {}
     diverted[#diverted + 1] = n
   elseif state == 'w' then
     -- (Another state: an id left behind in the list, the record moved on. Dropped from the list, record untouched.)
@@ -135,7 +144,7 @@ guard('events')
 if #good > 0 then guard('active') end
 if more then guard('marker') end
 if #bad > 0 then guard('dead', 'errors', 'finished') end
-if #expired > 0 then guard('finished') end
+if expired then guard('finished') end
 
 -- Freeing first: at maxmemory Redis refuses a script whose first write may grow memory, and
 -- workers must still drain a full Redis.
@@ -147,7 +156,7 @@ for n, priority in ipairs(lists) do
     redis.call('LTRIM', WAITING .. priority, counts[n], -1)
   end
 end
-if #picks > 0 then
+if picked > 0 then
   local lane_jobs = {}
   for g, id in ipairs(good) do
     local group = string.match(good_tags[g], ',L([^,]*)')
@@ -155,7 +164,7 @@ if #picks > 0 then
   end
   lazy().lane_commit(picks, scanned, take, sizes, lane_jobs, now, limits_cache)
 end
-if #expired > 0 then
+if expired then
   local finished = ',F' .. b36(now)
   local first = lazy().finish_scores(now, #expired)
   for e, n in ipairs(expired) do
@@ -165,9 +174,11 @@ if #expired > 0 then
     emit('X', ids[n], name, int(attempt))
   end
 end
-for _, n in ipairs(diverted) do
-  local _, attempt, tags, name = rec_read(records[n])
-  redis.call('HSET', K.jobs, ids[n], lazy().lane_enter(ids[n], records[n], tags, name, attempt, false))
+if diverted then
+  for _, n in ipairs(diverted) do
+    local _, attempt, tags, name = rec_read(records[n])
+    redis.call('HSET', K.jobs, ids[n], lazy().lane_enter(ids[n], records[n], tags, name, attempt, false))
+  end
 end
 local lease_until = now + lease_ms
 local lease_text = int(lease_until)
@@ -189,7 +200,7 @@ end
 call_many('HSET', K.jobs, updates)
 call_many('ZADD', K.active, leased)
 if #good < max then out[2] = due_in() end
-if #diverted > 0 then more = true end
+if diverted then more = true end
 for n, i in ipairs(bad) do lazy().quarantine(ids[i], records[i], bad_reason[n], now) end
 -- Took all it asked for and more is left: idle workers must hear of it. A live marker says they
 -- were told and the work is still there, so a busy worker's every fetch does not publish again

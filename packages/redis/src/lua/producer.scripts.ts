@@ -9,16 +9,28 @@ export function jobArgs(job: NewJob): string[] {
   return [job.id, job.name, String(job.priority), String(Math.round(job.runAt)), String(Math.round(job.enqueuedAt)), recordBody(job)];
 }
 
-/** enqueue.lua: the jobs of one queue, each with its flow-control value. Returns per job whether it was created, its state, and the job holding its dedupe key. */
+/**
+ * enqueue.lua: how many jobs have flow control and their values ("<index>:<value>"), then the jobs
+ * of one queue. Returns per job whether it was created, its state, and the job holding its dedupe key.
+ */
 export const enqueueScript = queueScript({
   command: 'njEnqueue',
   operation: 'enqueue',
-  args: (jobs: NewJob[]) => jobs.flatMap((job) => [...jobArgs(job), flowArg(job)]),
+  args: (jobs: NewJob[]) => {
+    const flows: string[] = [];
+    jobs.forEach((job, index) => {
+      const value = flowArg(job);
+      if (value !== '') flows.push(`${index + 1}:${value}`);
+    });
+    return [String(flows.length), ...flows, ...jobs.flatMap(jobArgs)];
+  },
   reply: (raw): Array<{ created: boolean; state: JobState; holder?: string }> => {
     const flat = raw as Array<number | string>;
-    return Array.from({ length: flat.length / 3 }, (_, index) => {
-      const holder = flat[3 * index + 2] as string;
-      return { created: flat[3 * index] === 1, state: flat[3 * index + 1] as JobState, ...(holder !== '' && { holder }) };
+    return Array.from({ length: flat.length / 2 }, (_, index) => {
+      const text = flat[2 * index + 1] as string;
+      const bar = text.indexOf('|');
+      const created = flat[2 * index] === 1;
+      return bar < 0 ? { created, state: text as JobState } : { created, state: text.slice(0, bar) as JobState, holder: text.slice(bar + 1) };
     });
   },
 });

@@ -24,6 +24,8 @@ elseif state == 'd' then
   redis.call('ZREM', K.dead, id)
 elseif state == 'x' then
   redis.call('ZREM', FLOW .. 'expired', id)
+elseif state == 'k' then
+  redis.call('ZREM', FLOW .. 'cancelled', id)
 end
 redis.call('HDEL', K.jobs, id)
 redis.call('HDEL', K.results, id)

@@ -61,7 +61,7 @@ describe('kill -9 chaos', () => {
       recordFault({ fault: 'kill -9 of workers (3 procs)', runs: kills, jobs: JOBS, lost, duplicates, recoveryMs, note: `bound ${kills * CONCURRENCY}` });
       process.stdout.write(`kill -9 chaos: jobs ${JOBS}, kills ${kills}, lost ${lost}, duplicates ${duplicates}, max recovery ${recoveryMs} ms\n`);
       expect(lost).toBe(0);
-      expect(counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: JOBS, dead: 0, expired: 0 });
+      expect(counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: JOBS, dead: 0, expired: 0, cancelled: 0 });
       expect(kills).toBeGreaterThan(0);
       expect(duplicates).toBeLessThanOrEqual(kills * CONCURRENCY);
     } finally {

@@ -129,6 +129,15 @@ export class MemoryLifecycle {
     this.wakeups.notify(queue.name);
   }
 
+  /** Waiting, delayed or active → cancelled, the reason kept as its last error; an active job's lease is void. */
+  cancel(queue: MemoryQueue, job: StoredJob, reason: string | undefined): void {
+    const now = this.now();
+    const error = this.recordError(job, { name: 'JobCancelledError', message: reason ?? 'cancelled', attempt: job.attempt, at: now });
+    job.finishedAt = now;
+    queue.place(job, 'cancelled');
+    this.emit(job, 'cancelled', { error });
+  }
+
   progress(job: StoredJob, progress: string): void {
     job.progress = progress;
     this.emit(job, 'progress', { data: progress });

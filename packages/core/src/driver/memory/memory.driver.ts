@@ -1,5 +1,5 @@
 import type { DriverEvent } from '../driver-event.js';
-import type { EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from '../job-record.js';
+import type { CancelOutcome, EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from '../job-record.js';
 import type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
@@ -38,6 +38,7 @@ export class MemoryDriver implements QueueDriver {
   private readonly schedules = new MemorySchedules();
   private readonly events = new MemoryEventBus();
   private readonly wakeups = new MemoryWakeups();
+  private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
   private readonly lifecycle: MemoryLifecycle;
   private readonly now: () => number;
   private clock: () => number;
@@ -201,6 +202,23 @@ export class MemoryDriver implements QueueDriver {
     const dead = queue.inState('dead');
     for (const job of dead) queue.delete(job);
     return Promise.resolve(dead.length);
+  }
+
+  cancel(queueName: string, id: string, reason?: string): Promise<CancelOutcome> {
+    const queue = this.queue(queueName);
+    const job = queue.get(id);
+    if (!job) return Promise.resolve('missing');
+    if (!UNFINISHED.has(job.state)) return Promise.resolve('finished');
+    const wasActive = job.state === 'active';
+    this.lifecycle.cancel(queue, job, reason);
+    // As another process would hear it: after this call returns.
+    if (wasActive) for (const watcher of this.cancelWatchers) queueMicrotask(() => watcher(queueName, id));
+    return Promise.resolve('cancelled');
+  }
+
+  watchCancels(listener: (queue: string, id: string) => void): () => void {
+    this.cancelWatchers.add(listener);
+    return () => this.cancelWatchers.delete(listener);
   }
 
   remove(queueName: string, id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
--- @include keys, lanes
+-- @include keys, many, lanes
 -- Which lane jobs a fetch starts: lanes in turn order, each with room under its name's and its group's
 -- limits and holds, one job per lane per round until `budget` jobs or no lane has room. Reads only,
 -- except dropping starts that left their window (which frees memory). lane_commit writes the rest.
@@ -102,8 +102,19 @@ end
 -- The writes of a fetch's picks (after its freeing writes): members out of their lanes, lanes looked at
 -- to the back of the turns (emptied ones out), and each started job counted in its name's and group's
 -- running set and rate window. `started` lists { id, token, name, group or nil } of the jobs leased.
+-- One command per key touched, not per job.
 local function lane_commit(picks, lanes, take, size, started, now, cache)
-  for _, pick in ipairs(picks) do redis.call('ZREM', FLOW .. 'lane:' .. pick[1], pick[2]) end
+  local gone, order = {}, {}
+  for _, pick in ipairs(picks) do
+    local members = gone[pick[1]]
+    if not members then
+      members = {}
+      gone[pick[1]] = members
+      order[#order + 1] = pick[1]
+    end
+    members[#members + 1] = pick[2]
+  end
+  for _, lane in ipairs(order) do call_many('ZREM', FLOW .. 'lane:' .. lane, gone[lane]) end
   local turn = redis.call('INCRBY', FLOW .. 'turns', #lanes) - #lanes
   for i, lane in ipairs(lanes) do
     local t = take[i]
@@ -113,21 +124,32 @@ local function lane_commit(picks, lanes, take, size, started, now, cache)
       redis.call('ZADD', FLOW .. 'lanes', turn + i, lane)
     end
   end
+  -- Per key (a name, or a name and group): ids for its running set, "<now> <token>" pairs for its rate window.
+  local running, rates, keys, windows = {}, {}, {}, {}
+  local function count(key, id, token, window)
+    if not running[key] then
+      running[key], keys[#keys + 1] = {}, key
+      if window then rates[key], windows[key] = {}, window end
+    end
+    local ids = running[key]
+    ids[#ids + 1] = id
+    local log = rates[key]
+    if log then
+      log[#log + 1] = now
+      log[#log + 1] = token
+    end
+  end
   for _, job in ipairs(started) do
     local id, token, name, group = job[1], job[2], job[3], job[4]
     local limits = lane_limits(name, cache)
-    redis.call('SADD', FLOW .. 'run:' .. name, id)
-    if limits[1] and limits[2] then
-      redis.call('ZADD', FLOW .. 'rate:' .. name, now, token)
-      redis.call('PEXPIRE', FLOW .. 'rate:' .. name, limits[2])
-    end
-    if group then
-      local lane = name .. '|' .. group
-      redis.call('SADD', FLOW .. 'run:' .. lane, id)
-      if limits[5] and limits[6] then
-        redis.call('ZADD', FLOW .. 'rate:' .. lane, now, token)
-        redis.call('PEXPIRE', FLOW .. 'rate:' .. lane, limits[6])
-      end
+    count(name, id, token, limits[1] and limits[2])
+    if group then count(name .. '|' .. group, id, token, limits[5] and limits[6]) end
+  end
+  for _, key in ipairs(keys) do
+    call_many('SADD', FLOW .. 'run:' .. key, running[key])
+    if rates[key] then
+      call_many('ZADD', FLOW .. 'rate:' .. key, rates[key])
+      redis.call('PEXPIRE', FLOW .. 'rate:' .. key, windows[key])
     end
   end
 end

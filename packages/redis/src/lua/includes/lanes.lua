@@ -38,6 +38,27 @@ local function lane_add(lane, priority, q, id)
   end
 end
 
+-- Many jobs into their lanes ({ lane, priority, q, id } each, q a number): one ZADD per lane.
+local function lane_add_many(jobs)
+  local by_lane, order = {}, {}
+  for _, job in ipairs(jobs) do
+    local members = by_lane[job[1]]
+    if not members then
+      members = {}
+      by_lane[job[1]] = members
+      order[#order + 1] = job[1]
+    end
+    members[#members + 1] = -tonumber(job[2])
+    members[#members + 1] = string.format('%016d:%s', job[3], job[4])
+  end
+  for _, lane in ipairs(order) do
+    for i = 1, #by_lane[lane], 4000 do redis.call('ZADD', FLOW .. 'lane:' .. lane, unpack(by_lane[lane], i, math.min(i + 3999, #by_lane[lane]))) end
+    if not redis.call('ZSCORE', FLOW .. 'lanes', lane) then
+      redis.call('ZADD', FLOW .. 'lanes', redis.call('INCR', FLOW .. 'turns'), lane)
+    end
+  end
+end
+
 -- Out of its lane (removed while waiting); an emptied lane leaves the turns.
 local function lane_drop(lane, q, id)
   local key = FLOW .. 'lane:' .. lane

@@ -1,5 +1,5 @@
 -- A job record, the value of its id in K.jobs: "<head>|<name>|<payload>". The head is the state letter
--- (w waiting, l delayed, a active, c completed, d dead, x expired), the attempt ('' for 0), then tags, each ",<letter><value>":
+-- (w waiting, l delayed, a active, c completed, d dead, x expired, k cancelled), the attempt ('' for 0), then tags, each ",<letter><value>":
 --   E enqueuedAt, R runAt (omitted: E), C scheduledFor, S startedAt, F finishedAt — ms in base 36 (b36.lua)
 --   M maxAttempts (omitted: 1), P priority (omitted: 0), T the lease token (active only),
 --   Q the delayed index's sequence number (delayed), or its place in its lane (waiting, limited),
