@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { LifecyclePort } from '../driver/driver-ports.js';
 import { JOBS_LIFECYCLE_PORT } from './driver-roles.tokens.js';
 
@@ -14,7 +14,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
   /** Resolves once this app has opened the driver; never, if its bootstrap failed. */
   readonly whenOpen = new Promise<void>((resolve) => (this.markOpen = resolve));
 
-  constructor(@Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close'>) {}
+  constructor(@Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close' | 'useLogger'>) {}
 
   /** True from this app's `open()` until its shutdown. */
   get isOpen(): boolean {
@@ -23,6 +23,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
 
   async open(): Promise<void> {
     if (this.opened) return;
+    this.driver.useLogger?.(new Logger('JobsDriver'));
     await this.driver.open();
     this.opened = true;
     this.markOpen();

@@ -14,6 +14,8 @@ import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
 import { withFlow } from './flow-fields.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
@@ -29,6 +31,7 @@ export class EnqueueService {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_TRACING) private readonly tracing: JobsTracing | null,
   ) {}
 
   async enqueue(
@@ -43,7 +46,9 @@ export class EnqueueService {
   /** Enqueues prepared jobs (also used by the scheduler's trigger). */
   async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
     if (jobs.length === 0) return [];
-    const results = await this.driver.enqueue(jobs);
+    const results = this.tracing
+      ? await this.tracing.send(jobs, () => this.driver.enqueue(jobs), (all, index) => (all[index]?.created ? undefined : { 'nest_jobs.job.duplicate': true }))
+      : await this.driver.enqueue(jobs);
     return results.map((result, index) => {
       const job = jobs[index]!;
       return new DriverJobHandle(this.driver, this.feed, result.id, job.queue, job.name, result.created);

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JobsAdmin, JobsModule, MemoryDriver, getProducerToken, type JobsMode, type Producer } from '@nest-jobs/core';
+import { JobsAdmin, JobsModule, MemoryDriver, getProducerToken, type JobsMode, type Producer, type QueueDriver } from '@nest-jobs/core';
 import { JobsDashboardModule } from '../dashboard.module.js';
 import type { JobsDashboardOptions } from '../dashboard-options.interface.js';
 import { FixtureJobs } from './fixture-jobs.js';
@@ -15,11 +15,11 @@ export interface DashboardSpecApp {
 /** A real Nest app on Express with JobsModule (memory driver), the fixture jobs and a dashboard. */
 export async function bootDashboardApp(
   dashboard: JobsDashboardOptions,
-  options: { mode?: JobsMode; imports?: Array<Type | DynamicModule> } = {},
+  options: { mode?: JobsMode; imports?: Array<Type | DynamicModule>; driver?: QueueDriver } = {},
 ): Promise<DashboardSpecApp> {
   @Module({
     imports: [
-      JobsModule.forRoot({ driver: new MemoryDriver(), mode: options.mode ?? 'all', shutdownTimeout: 500 }),
+      JobsModule.forRoot({ driver: options.driver ?? new MemoryDriver(), mode: options.mode ?? 'all', shutdownTimeout: 500 }),
       JobsDashboardModule.forRoot(dashboard),
       ...(options.imports ?? []),
     ],
