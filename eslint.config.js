@@ -3,8 +3,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// test/fixtures: apps outside the workspace, type-checked by test/src/packaging against the packed packages.
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'test/fixtures/**', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,14 +5,14 @@ export { InjectProducer } from './decorators/inject-producer.decorator.js';
 export { OnJobEvent, type OnJobEventOptions } from './decorators/on-job-event.decorator.js';
 
 export { JobsModule } from './module/jobs.module.js';
-export type { JobsModuleOptions, JobsMode, JobsTestingOptions } from './module/jobs-options.interface.js';
+export type { JobsModuleOptions, JobsMode, JobsTestingOptions, JobsTracingOptions } from './module/jobs-options.interface.js';
 export { JOBS_DRIVER, getProducerToken } from './module/jobs.tokens.js';
 
 export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs } from './producer/producer.interface.js';
 export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
-export type { JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
 export type { FlowInfo, FlowUsage, FlowLimitKind } from './admin/flow-report.js';
 export { heldBy } from './admin/flow-report.js';
 export type { FlowLimits, RateLimit } from './driver/driver-items.js';

@@ -38,6 +38,7 @@
       const response = await fetch(partialUrl(), { credentials: 'same-origin', headers: { accept: 'text/html' } });
       if (response.ok) live.innerHTML = await response.text();
       else if (response.status === 404 && page === 'job') showFlash('This job no longer exists.', true);
+      else if (response.status === 503) showFlash(await response.text(), true);
     } catch {
       status.textContent = 'offline';
     } finally {

@@ -37,6 +37,8 @@ export class PostgresDriver implements QueueDriver {
   private readonly reads: PostgresReads;
   private readonly cancelWatchers: CancelWatchers;
   private listener: NotificationListener | undefined;
+  /** The app's logger (JobsModule hands it over); a logger given in the options wins. */
+  private appLogger: WarnSink | undefined;
   private users = 0;
   private closed = false;
 
@@ -52,6 +54,10 @@ export class PostgresDriver implements QueueDriver {
   /** The schema this driver uses. */
   get schema(): string {
     return this.names.schema;
+  }
+
+  useLogger(logger: WarnSink): void {
+    this.appLogger = logger;
   }
 
   async open(): Promise<void> {
@@ -281,8 +287,11 @@ export class PostgresDriver implements QueueDriver {
   }
 
   private warn(message: string): void {
-    (this.options.logger ?? console).warn(message);
+    (this.options.logger ?? this.appLogger ?? console).warn(message);
   }
 }
 
 const leaseRef = (item: LeaseRef): LeaseRef => ({ id: item.id, token: item.token });
+
+/** Where the driver's warnings go (a Nest `Logger` fits). */
+type WarnSink = { warn(message: string): void };

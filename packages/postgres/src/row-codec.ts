@@ -1,4 +1,4 @@
-import type { JobError, JobRecord, JobState, LeasedJob, NewJob } from '@nest-jobs/core/driver';
+import type { JobError, JobRecord, JobState, LeasedJob, NewJob, TraceCarrier } from '@nest-jobs/core/driver';
 
 /** A row of the jobs table as node-postgres returns it (bigint columns arrive as text). */
 export interface JobRow {
@@ -24,10 +24,11 @@ export interface JobRow {
   limited: boolean;
   grp: string | null;
   expire_at: string | null;
+  trace: TraceCarrier | null;
 }
 
 /** The columns a record is read from, in SELECT lists. */
-export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until, lane IS NOT NULL AS limited, grp, expire_at';
+export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until, lane IS NOT NULL AS limited, grp, expire_at, trace';
 
 export function toRecord(row: JobRow): JobRecord {
   return {
@@ -43,6 +44,7 @@ export function toRecord(row: JobRow): JobRecord {
     ...(row.limited && { limited: true }),
     ...(row.grp !== null && { group: row.grp }),
     ...(row.expire_at !== null && { expireAt: Number(row.expire_at) }),
+    ...(row.trace !== null && { trace: row.trace }),
     state: row.state,
     attempt: row.attempt,
     ...(row.started_at !== null && { startedAt: Number(row.started_at) }),
@@ -62,6 +64,6 @@ export function jobsParameter(jobs: readonly NewJob[]): string {
   return JSON.stringify(jobs.map((job) => ({
     id: job.id, queue: job.queue, name: job.name, payload: job.payload, priority: job.priority,
     maxAttempts: job.maxAttempts, runAt: job.runAt, enqueuedAt: job.enqueuedAt, scheduledFor: job.scheduledFor,
-    limited: job.limited, group: job.group, expireAt: job.expireAt, dedupe: job.dedupe,
+    limited: job.limited, group: job.group, expireAt: job.expireAt, dedupe: job.dedupe, trace: job.trace,
   })));
 }

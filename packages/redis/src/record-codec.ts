@@ -1,4 +1,4 @@
-import type { JobRecord, JobState, LeasedJob, NewJob } from '@nest-jobs/core/driver';
+import type { JobRecord, JobState, LeasedJob, NewJob, TraceCarrier } from '@nest-jobs/core/driver';
 import { decodeErrors } from './codec.js';
 
 /**
@@ -69,6 +69,7 @@ function fromParsed(queue: string, id: string, parsed: ParsedRecord, extras: Rec
     const group = tags.get('L')!;
     if (group !== '') record.group = decodeGroup(group);
   }
+  if (tags.has('H')) record.trace = decodeTrace(tags.get('H')!);
   if (typeof extras.progress === 'string') record.progress = extras.progress;
   // A completed job's null result is not stored (complete.lua).
   if (typeof extras.result === 'string') record.result = extras.result;
@@ -111,6 +112,7 @@ export function recordBody(job: NewJob): string {
   if (job.scheduledFor !== undefined) tags += `,C${b36(job.scheduledFor)}`;
   if (job.limited || job.group !== undefined) tags += `,L${job.group === undefined ? '' : encodeGroup(job.group)}`;
   if (job.expireAt !== undefined) tags += `,Z${b36(job.expireAt)}`;
+  if (job.trace !== undefined) tags += encodeTrace(job.trace);
   return `${tags}|${job.name}|${job.payload}`;
 }
 
@@ -139,6 +141,19 @@ export function checkJobName(name: string): void {
   if (name.includes('|') || name === '') {
     throw new Error(`RedisDriver: job name ${JSON.stringify(name)} cannot be stored: use a non-empty name without "|".`);
   }
+}
+
+/**
+ * The trace carrier as tag H, form-encoded (`traceparent=00-…&tracestate=…`):
+ * the encoding leaves no "," or "|" that would end the tag or the head. Nothing for an empty carrier.
+ */
+function encodeTrace(trace: TraceCarrier): string {
+  const text = new URLSearchParams(trace).toString();
+  return text === '' ? '' : `,H${text}`;
+}
+
+function decodeTrace(text: string): TraceCarrier {
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 function b36(ms: number): string {

@@ -14,8 +14,12 @@ export class RedisFlow implements FlowPort {
 
   async setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> {
     await this.context.ready();
-    const fields = Object.entries(limits).flatMap(([name, value]) => [name, encodeLimits(value)]);
-    if (fields.length > 0) await this.context.client.hset(this.context.keys.flow(queue, 'limits'), ...fields);
+    const key = this.context.keys.flow(queue, 'limits');
+    const entries = Object.entries(limits);
+    const fields = entries.filter(([, value]) => Object.keys(value).length > 0).flatMap(([name, value]) => [name, encodeLimits(value)]);
+    const cleared = entries.filter(([, value]) => Object.keys(value).length === 0).map(([name]) => name);
+    if (fields.length > 0) await this.context.client.hset(key, ...fields);
+    if (cleared.length > 0) await this.context.client.hdel(key, ...cleared);
   }
 
   async flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> {

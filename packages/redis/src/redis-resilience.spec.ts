@@ -71,6 +71,29 @@ describe('RedisDriver when Redis goes away', () => {
     await server.restart();
   });
 
+  it('fails admin calls fast with RedisUnavailableError naming the server and the call, like enqueue', async () => {
+    const { server, driver } = await setup();
+    await driver.enqueue([job('before')]);
+    await server.kill('SIGKILL');
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['list of queues', () => driver.queues()],
+      ['counts of "q"', () => driver.counts('q')],
+      ['list of waiting jobs in "q"', () => driver.list('q', 'waiting', { offset: 0, limit: 10 })],
+      ['get of job before in "q"', () => driver.getJob('q', 'before')],
+      ['retry of the dead jobs of "q"', () => driver.retryAllDead('q')],
+      ['pause of "q"', () => driver.pause('q')],
+      ['schedule states', () => driver.scheduleStates([{ name: 's', queue: 'q' }])],
+    ];
+    for (const [operation, call] of calls) {
+      const started = Date.now();
+      const error = await call().then(() => undefined, (caught: unknown) => caught);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect([operation, error instanceof RedisUnavailableError]).toEqual([operation, true]);
+      expect(String(error)).toContain(`Redis unreachable at redis://127.0.0.1:${server.port}: ${operation} failed (`);
+    }
+    await server.restart();
+  });
+
   it('serves fetch and waits again after the server restarts, without a new driver', async () => {
     const { server, driver } = await setup();
     await driver.enqueue([job('before')]);

@@ -32,6 +32,9 @@ export class RedisSchedules implements SchedulePort {
     const pipeline = client.pipeline();
     schedules.forEach(({ name, queue }) => pipeline.hgetall(keys.schedule(queue, name)));
     const replies = (await pipeline.exec()) ?? [];
+    // A pipeline reports each command's failure in its reply: an outage must not read as "no state".
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0];
     const states: Record<string, ScheduleState> = {};
     schedules.forEach(({ name }, index) => {
       const hash = replies[index]?.[1] as Record<string, string> | undefined;

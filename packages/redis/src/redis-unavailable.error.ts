@@ -1,5 +1,7 @@
-/** Redis could not be reached (or answered an error) for an operation; nothing was changed by it. */
-export class RedisUnavailableError extends Error {
+import { DriverUnavailableError } from '@nest-jobs/core/driver';
+
+/** Redis could not be reached for an operation; nothing was changed by it. A DriverUnavailableError of core. */
+export class RedisUnavailableError extends DriverUnavailableError {
   override readonly name: string = 'RedisUnavailableError';
 }
 

@@ -18,11 +18,15 @@ import { RedisSchedules } from './redis-schedules.js';
 import { RedisWorker } from './redis-worker.js';
 import { defineScripts, scriptsOf } from './scripts.js';
 import type { DriverLogger } from './server-check.js';
+import { unreachable } from './redis-unavailable.error.js';
 
 export interface RedisDriverOptions extends RedisConnectionOptions {
   /** Namespace of every key, so several apps can share one Redis. Default `nj`. */
   prefix?: string;
-  /** Where warnings go (e.g. a maxmemory-policy that may evict jobs). Default console. */
+  /**
+   * Where warnings go (e.g. a maxmemory-policy that may evict jobs). Default:
+   * the app's Nest logger (context `JobsDriver`) once JobsModule opens the driver, console before.
+   */
   logger?: DriverLogger;
 }
 
@@ -45,6 +49,10 @@ export class RedisDriver implements QueueDriver {
   private readonly reader: EventReader;
   private readonly registry: QueueRegistry;
   private readonly knownQueues = new Set<string>();
+  private readonly target: string;
+  /** Where warnings go now: the user's logger, else JobsModule's (useLogger), else console. */
+  private sink: DriverLogger;
+  private readonly ownLogger: boolean;
 
   constructor(options: RedisDriverOptions = {}) {
     if (options.url !== undefined && !/^rediss?:\/\/./.test(options.url)) {
@@ -54,7 +62,10 @@ export class RedisDriver implements QueueDriver {
     const { client, owned } = createClient(options);
     this.client = client;
     const target = describeTarget(options);
-    const logger = options.logger ?? { warn: (message) => console.warn(message) };
+    this.target = target;
+    this.ownLogger = options.logger !== undefined;
+    this.sink = options.logger ?? { warn: (message) => console.warn(message) };
+    const logger: DriverLogger = { warn: (message) => this.sink.warn(message), log: (message) => this.sink.log?.(message) };
     defineScripts(client);
     const report = (error: unknown): void => logger.warn(`RedisDriver (${target}): ${String(error)}`);
     const diagnosis = new KeyDiagnosis(client, this.keys);
@@ -79,6 +90,10 @@ export class RedisDriver implements QueueDriver {
 
   open(): Promise<void> {
     return this.lifecycle.open();
+  }
+
+  useLogger(logger: DriverLogger): void {
+    if (!this.ownLogger) this.sink = logger;
   }
 
   close(): Promise<void> {
@@ -109,17 +124,18 @@ export class RedisDriver implements QueueDriver {
   progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> { return this.worker.progress(queue, item, progress); }
   waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> { return this.worker.waitForWork(queues, timeoutMs, signal); }
 
-  getJob(queue: string, id: string): Promise<JobRecord | null> { return this.admin.getJob(queue, id); }
-  counts(queue: string): Promise<JobCounts> { return this.admin.counts(queue); }
-  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> { return this.admin.list(queue, state, options); }
-  queues(): Promise<string[]> { return this.admin.queues(); }
-  retry(queue: string, id: string): Promise<boolean> { return this.admin.retry(queue, id); }
-  retryAllDead(queue: string): Promise<number> { return this.admin.retryAllDead(queue); }
-  removeAllDead(queue: string): Promise<number> { return this.admin.removeAllDead(queue); }
-  remove(queue: string, id: string): Promise<boolean> { return this.admin.remove(queue, id); }
-  pause(queue: string): Promise<void> { return this.admin.pause(queue); }
-  resume(queue: string): Promise<void> { return this.admin.resume(queue); }
-  isPaused(queue: string): Promise<boolean> { return this.admin.isPaused(queue); }
+  // Admin calls fail like enqueue on an outage: RedisUnavailableError naming the server and the call.
+  getJob(queue: string, id: string): Promise<JobRecord | null> { return this.adminCall(`get of job ${id} in "${queue}"`, () => this.admin.getJob(queue, id)); }
+  counts(queue: string): Promise<JobCounts> { return this.adminCall(`counts of "${queue}"`, () => this.admin.counts(queue)); }
+  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> { return this.adminCall(`list of ${state} jobs in "${queue}"`, () => this.admin.list(queue, state, options)); }
+  queues(): Promise<string[]> { return this.adminCall('list of queues', () => this.admin.queues()); }
+  retry(queue: string, id: string): Promise<boolean> { return this.adminCall(`retry of job ${id} in "${queue}"`, () => this.admin.retry(queue, id)); }
+  retryAllDead(queue: string): Promise<number> { return this.adminCall(`retry of the dead jobs of "${queue}"`, () => this.admin.retryAllDead(queue)); }
+  removeAllDead(queue: string): Promise<number> { return this.adminCall(`removal of the dead jobs of "${queue}"`, () => this.admin.removeAllDead(queue)); }
+  remove(queue: string, id: string): Promise<boolean> { return this.adminCall(`removal of job ${id} in "${queue}"`, () => this.admin.remove(queue, id)); }
+  pause(queue: string): Promise<void> { return this.adminCall(`pause of "${queue}"`, () => this.admin.pause(queue)); }
+  resume(queue: string): Promise<void> { return this.adminCall(`resume of "${queue}"`, () => this.admin.resume(queue)); }
+  isPaused(queue: string): Promise<boolean> { return this.adminCall(`paused state of "${queue}"`, () => this.admin.isPaused(queue)); }
 
   cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> { return this.admin.cancel(queue, id, reason); }
   watchCancels(listener: (queue: string, id: string) => void): () => void { return this.worker.watchCancels(listener); }
@@ -127,6 +143,14 @@ export class RedisDriver implements QueueDriver {
   flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> { return this.flow.flowStatus(queue, laneLimit); }
 
   enqueueTick(request: TickRequest): Promise<TickOutcome> { return this.schedules.enqueueTick(request); }
-  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return this.schedules.scheduleStates(schedules); }
-  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> { return this.schedules.setSchedulePaused(schedule, paused); }
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return this.adminCall('schedule states', () => this.schedules.scheduleStates(schedules)); }
+  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
+    return this.adminCall(`${paused ? 'pause' : 'resume'} of schedule "${schedule.name}"`, () => this.schedules.setSchedulePaused(schedule, paused));
+  }
+
+  private adminCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return call().catch((error: unknown) => {
+      throw unreachable(this.target, operation, error);
+    });
+  }
 }

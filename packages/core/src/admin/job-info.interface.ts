@@ -1,4 +1,15 @@
-import type { JobCounts, JobError, JobState } from '../driver/job-record.js';
+import type { JobCounts, JobState } from '../driver/job-record.js';
+
+/** One failed try, as operators and callers see it. */
+export interface JobErrorInfo {
+  message: string;
+  name?: string;
+  stack?: string;
+  /** 1-based try that failed. */
+  attempt: number;
+  /** When it failed. */
+  at: Date;
+}
 
 /** A job as operators see it: payload, result and progress parsed. */
 export interface JobInfo {
@@ -24,7 +35,7 @@ export interface JobInfo {
   /** A waiting limited job (JobsAdmin.get only): which limit holds it back, e.g. `group "acme" at its concurrency 2`. */
   waitingReason?: string;
   /** Failed tries, oldest first. */
-  errors: JobError[];
+  errors: JobErrorInfo[];
 }
 
 export interface QueueInfo {

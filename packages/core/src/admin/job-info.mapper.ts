@@ -1,6 +1,6 @@
-import type { JobRecord } from '../driver/job-record.js';
+import type { JobError, JobRecord } from '../driver/job-record.js';
 import { fromJsonOrRaw } from '../serialization/json.js';
-import type { JobInfo } from './job-info.interface.js';
+import type { JobErrorInfo, JobInfo } from './job-info.interface.js';
 
 export function toJobInfo(record: JobRecord): JobInfo {
   const info: JobInfo = {
@@ -14,7 +14,7 @@ export function toJobInfo(record: JobRecord): JobInfo {
     maxAttempts: record.maxAttempts,
     enqueuedAt: new Date(record.enqueuedAt),
     runAt: new Date(record.runAt),
-    errors: record.errors,
+    errors: record.errors.map(toJobErrorInfo),
   };
   if (record.result !== undefined) info.result = fromJsonOrRaw(record.result);
   if (record.progress !== undefined) info.progress = fromJsonOrRaw(record.progress);
@@ -23,5 +23,13 @@ export function toJobInfo(record: JobRecord): JobInfo {
   if (record.scheduledFor !== undefined) info.scheduledFor = new Date(record.scheduledFor);
   if (record.group !== undefined) info.group = record.group;
   if (record.expireAt !== undefined) info.expireAt = new Date(record.expireAt);
+  return info;
+}
+
+/** A stored try's error with its time as a Date, like every other time users see. */
+export function toJobErrorInfo(error: JobError): JobErrorInfo {
+  const info: JobErrorInfo = { message: error.message, attempt: error.attempt, at: new Date(error.at) };
+  if (error.name !== undefined) info.name = error.name;
+  if (error.stack !== undefined) info.stack = error.stack;
   return info;
 }

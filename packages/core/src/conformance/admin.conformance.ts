@@ -39,6 +39,22 @@ export function adminConformance(f: Fixture): void {
       expect(await f.driver.list(f.queue, 'dead', { offset: 3, limit: 5 })).toEqual([]);
     });
 
+    it('keeps the trace context stored at enqueue through fetch, retry and reads, and stores none when given none', async () => {
+      const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7' };
+      const [traced, plain] = await f.add({ trace, maxAttempts: 2 }, {});
+      const leased = await f.fetch(2);
+      expect(leased.find((job) => job.id === traced)?.trace).toEqual(trace);
+      expect(leased.find((job) => job.id === plain)).not.toHaveProperty('trace');
+      const first = leased.find((job) => job.id === traced)!;
+      await f.driver.fail(f.queue, [{ id: first.id, token: first.token, error: { message: 'x' }, retryAt: Date.now() }]);
+      const [again] = await f.fetch(1);
+      expect(again?.id).toBe(traced);
+      expect(again?.trace).toEqual(trace);
+      await f.driver.complete(f.queue, [{ id: again!.id, token: again!.token, result: 'null' }]);
+      expect((await f.driver.getJob(f.queue, traced!))?.trace).toEqual(trace);
+      expect(await f.driver.getJob(f.queue, plain!)).not.toHaveProperty('trace');
+    });
+
     it('removes a dead job', async () => {
       const [id] = await f.add();
       const [leased] = await f.fetch();

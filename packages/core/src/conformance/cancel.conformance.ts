@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fixture } from './fixture.js';
-import { until } from './fixture.js';
+import { sleep, until } from './fixture.js';
 
 /** Cancellation: from any state that has not ended, at once; a running job's lease is void. */
 export function cancelConformance(f: Fixture): void {
@@ -45,6 +45,8 @@ export function cancelConformance(f: Fixture): void {
       if (!f.driver.watchCancels) return;
       const heard: string[] = [];
       const stop = f.driver.watchCancels((queue, id) => heard.push(`${queue}/${id}`));
+      // A watch may ride on a subscription that takes a moment to start (a worker watches from its start).
+      await sleep(f.ms(500));
       try {
         await f.add();
         const [job] = await f.fetch(1);

@@ -20,6 +20,15 @@ export function flowConformance(f: Fixture): void {
       expect(await f.fetch(10)).toHaveLength(2);
     });
 
+    it('drops a name\'s limits when they are set to {} (a limit taken out of the code)', async () => {
+      await limit({ api: { rate: { max: 1, perMs: 60_000 } } });
+      await f.add(limited('api'), limited('api'), limited('api'));
+      expect(await f.fetch(10)).toHaveLength(1);
+      await limit({ api: {} });
+      expect(await f.fetch(10)).toHaveLength(2);
+      expect((await f.driver.flowStatus(f.queue, 10)).limits).toEqual({});
+    });
+
     it('never lets a limited job at the head of the queue hold back other jobs', async () => {
       await limit({ api: { rate: { max: 1, perMs: 60_000 } } });
       await f.add(...Array.from({ length: 20 }, () => limited('api')));

@@ -20,6 +20,17 @@ export interface LifecyclePort {
   close(): Promise<void>;
   /** Makes queues known to `queues()` even while empty. */
   registerQueues(queues: string[]): Promise<void>;
+  /**
+   * Where the driver's warnings go. JobsModule passes a Nest `Logger` before
+   * `open()`, so they reach the app's logger; a logger the user gave the driver wins.
+   */
+  useLogger?(logger: DriverLogger): void;
+}
+
+/** What a driver logs through (a Nest `Logger` fits). */
+export interface DriverLogger {
+  warn(message: string): void;
+  log?(message: string): void;
 }
 
 /** What a worker needs: lease jobs, settle them, keep leases alive, and sleep while there is no work. */
@@ -110,6 +121,7 @@ export interface SchedulePort {
  * the limits stored for their name (none stored: no limit, groups still take turns).
  */
 export interface FlowPort {
+  /** Sets the limits of the named jobs; `{}` removes a name's limits. Names not given keep theirs. */
   setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void>;
   /** Limits, usage, and up to `laneLimit` lanes with waiting jobs (admin and dashboard). */
   flowStatus(queue: string, laneLimit: number): Promise<FlowStatus>;

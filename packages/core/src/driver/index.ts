@@ -5,3 +5,5 @@ export * from './queue-driver.interface.js';
 export { isValidQueueName, MAX_PRIORITY } from '../registry/option-validators.js';
 export { RandomText } from './random-text.js';
 export { canEnqueueInTransaction, type JobsOutbox, type OutboxLag, type TransactionalProducerPort } from './transactional.js';
+// Drivers throw subclasses of it on an outage; users catch it from the main entry point.
+export { DriverUnavailableError } from '../errors/driver-unavailable.error.js';

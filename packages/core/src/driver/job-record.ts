@@ -43,6 +43,11 @@ export interface NewJob {
   /** For schedule ticks: the tick instant, epoch ms. */
   scheduledFor?: number;
   /**
+   * Trace context of the enqueue (OpenTelemetry propagation fields, e.g.
+   * `traceparent`), stored and handed back as it is. Absent when tracing is off.
+   */
+  trace?: TraceCarrier;
+  /**
    * The job waits in its own lane (its name's limits apply, see FlowLimits), not in the
    * queue's shared order, so a held-back job never blocks others. Set when its name has
    * limits or a group.
@@ -68,6 +73,9 @@ export interface DedupeRequest {
   mode: 'throttle' | 'debounce';
   maxWaitMs?: number;
 }
+
+/** Text fields a tracing propagator wrote (names and values are opaque to drivers). */
+export type TraceCarrier = Record<string, string>;
 
 /** A stored job, as read back from a driver. */
 export interface JobRecord extends NewJob {

@@ -5,5 +5,6 @@ export * from './jobs-configuration.error.js';
 export * from './invalid-job-input.error.js';
 export * from './job-result-timeout.error.js';
 export * from './rate-limited.error.js';
+export * from './driver-unavailable.error.js';
 export * from './job-expired.error.js';
 export * from './job-cancelled.error.js';

@@ -1,3 +1,5 @@
+import type { JobErrorInfo } from '../admin/job-info.interface.js';
+import { toJobErrorInfo } from '../admin/job-info.mapper.js';
 import type { JobError } from '../driver/job-record.js';
 
 /** Rejection of `JobHandle.result()` when the job ended dead. */
@@ -7,9 +9,12 @@ export class JobFailedError extends Error {
   constructor(
     readonly jobId: string,
     readonly jobName: string,
-    /** The last failed try, as stored on the job. */
-    readonly lastError: JobError | undefined,
+    lastError: JobError | undefined,
   ) {
     super(`Job "${jobName}" (id ${jobId}) is dead: ${lastError?.message ?? 'no error recorded'}`);
+    this.lastError = lastError && toJobErrorInfo(lastError);
   }
+
+  /** The last failed try. */
+  readonly lastError: JobErrorInfo | undefined;
 }

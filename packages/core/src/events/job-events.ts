@@ -6,6 +6,7 @@ import type { JobEvent } from '../interfaces/job-event.interface.js';
 import { DriverLifecycle } from '../module/driver-lifecycle.js';
 import { JOBS_EVENT_FEED } from '../module/driver-roles.tokens.js';
 import { fromJsonOrRaw } from '../serialization/json.js';
+import { toJobErrorInfo } from '../admin/job-info.mapper.js';
 
 /** Job state changes from every process on the same driver, as an rxjs stream. */
 @Injectable()
@@ -56,7 +57,7 @@ function toJobEvent(event: DriverEvent): JobEvent {
     if (event.type === 'completed') jobEvent.result = value;
     else jobEvent.progress = value;
   }
-  if (event.error) jobEvent.error = event.error;
+  if (event.error) jobEvent.error = toJobErrorInfo(event.error);
   if (event.runAt !== undefined) jobEvent.runAt = new Date(event.runAt);
   return jobEvent;
 }

@@ -1,4 +1,4 @@
-import type { JobError } from '../driver/job-record.js';
+import type { JobErrorInfo } from '../admin/job-info.interface.js';
 import type { JobEventType } from '../driver/driver-event.js';
 
 /** A job's state change, seen by every process on the same driver. */
@@ -14,7 +14,7 @@ export interface JobEvent {
   /** Reported value (`progress`). */
   progress?: unknown;
   /** The failed try (`failed`) or the last error (`dead`). */
-  error?: JobError;
+  error?: JobErrorInfo;
   /** Next try (`retrying`). */
   runAt?: Date;
 }

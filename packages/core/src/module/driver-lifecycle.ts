@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { LifecyclePort, ProducerPort } from '../driver/driver-ports.js';
 import type { JobsOutbox } from '../driver/transactional.js';
 import { JOBS_LIFECYCLE_PORT, JOBS_OUTBOX, JOBS_PRODUCER_PORT } from './driver-roles.tokens.js';
@@ -17,7 +17,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
   readonly whenOpen = new Promise<void>((resolve) => (this.markOpen = resolve));
 
   constructor(
-    @Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close'>,
+    @Inject(JOBS_LIFECYCLE_PORT) private readonly driver: Pick<LifecyclePort, 'open' | 'close' | 'useLogger'>,
     @Inject(JOBS_PRODUCER_PORT) private readonly producer: ProducerPort,
     @Inject(JOBS_OUTBOX) private readonly outbox: JobsOutbox | null,
   ) {}
@@ -29,6 +29,7 @@ export class DriverLifecycle implements OnApplicationShutdown {
 
   async open(): Promise<void> {
     if (this.opened) return;
+    this.driver.useLogger?.(new Logger('JobsDriver'));
     await this.driver.open();
     try {
       await this.outbox?.start(this.producer);

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../serialization/json.js';
 import { messages } from '../registry/jobs.messages.js';
 import { isValidQueueName } from '../registry/option-validators.js';
 import { MemoryDriver } from '../driver/memory/memory.driver.js';
+import type { TracingConfig } from '../tracing/tracing.interface.js';
 import type { JobsMode, JobsModuleOptions } from './jobs-options.interface.js';
 
 const MODES: readonly JobsMode[] = ['all', 'worker', 'producer'];
@@ -29,6 +30,8 @@ export class JobsConfig {
   readonly fetchBatchSize: number;
   /** Undefined outside testing mode. */
   readonly testing: TestingConfig | undefined;
+  /** Undefined when tracing is off. */
+  readonly tracing: TracingConfig | undefined;
 
   constructor(options: JobsModuleOptions, env: NodeJS.ProcessEnv = process.env) {
     if (!options || typeof options.driver?.enqueue !== 'function') {
@@ -43,6 +46,7 @@ export class JobsConfig {
     this.fetchBatchSize = positive('fetchBatchSize', options.fetchBatchSize, 50, 1, MAX_FETCH_BATCH_SIZE);
     this.testing = resolveTesting(options);
     checkOutbox(options.outbox);
+    this.tracing = resolveTracing(options.tracing);
   }
 
   get runsWorkers(): boolean {
@@ -90,6 +94,19 @@ function resolveTesting({ testing, driver }: JobsModuleOptions): TestingConfig |
   }
   if (!(driver instanceof MemoryDriver)) throw new JobsConfigurationError(messages.testingNeedsMemoryDriver(driver.kind));
   return { startAt: start, maxDrainRounds: positive('testing.maxDrainRounds', maxDrainRounds, 100, 1) };
+}
+
+function resolveTracing(tracing: JobsModuleOptions['tracing']): TracingConfig | undefined {
+  if (tracing === undefined || tracing === false) return undefined;
+  const expected = "true, false or { parent?: 'link' | 'child' }";
+  if (tracing !== true && (typeof tracing !== 'object' || tracing === null || Array.isArray(tracing))) {
+    throw new JobsConfigurationError(messages.badModuleOption('tracing', expected, tracing));
+  }
+  const parent = tracing === true ? undefined : tracing.parent;
+  if (parent !== undefined && parent !== 'link' && parent !== 'child') {
+    throw new JobsConfigurationError(messages.badModuleOption('tracing.parent', '"link" or "child"', parent));
+  }
+  return { parent: parent ?? 'link' };
 }
 
 function parseQueueList(value: string | undefined): string[] | undefined {

@@ -35,6 +35,20 @@ export interface JobsModuleOptions {
    * Needs a `MemoryDriver` (without its own `now`). Default off.
    */
   testing?: boolean | JobsTestingOptions;
+  /**
+   * OpenTelemetry spans (needs `@opentelemetry/api`, loaded only when this is
+   * set): `send <queue>` per enqueue, `process <name>` per try. Default off.
+   */
+  tracing?: boolean | JobsTracingOptions;
+}
+
+/** Options of tracing (`JobsModule.forRoot({ tracing: { ... } })`). */
+export interface JobsTracingOptions {
+  /**
+   * How a try's span relates to the enqueue's: `link` (default) starts a trace
+   * of its own linked to it, `child` continues the enqueue's trace.
+   */
+  parent?: 'link' | 'child';
 }
 
 /** Options of testing mode (`JobsModule.forRoot({ testing: { ... } })`). */

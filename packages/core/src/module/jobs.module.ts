@@ -28,6 +28,8 @@ import { DRIVER_ROLE_TOKENS, JOBS_OUTBOX, JOBS_PRODUCER_PORT, JOBS_SCHEDULE_PORT
 import { JOBS_DRIVER, getProducerToken } from './jobs.tokens.js';
 import { JOBS_RUNTIME, JobsStartModule, type JobsRuntime } from './jobs-starter.js';
 import { producerProviders } from './producer.providers.js';
+import { loadTracing } from '../tracing/load-tracing.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 const runtimeProviders: Provider[] = [
   { provide: JobsConfig, useFactory: (options: JobsModuleOptions) => new JobsConfig(options), inject: [JOBS_MODULE_OPTIONS] },
@@ -55,6 +57,7 @@ const runtimeProviders: Provider[] = [
       config.testing ? VirtualClock.attachedTo(options.driver as MemoryDriver, config.testing) : systemClock,
     inject: [JobsConfig, JOBS_MODULE_OPTIONS],
   },
+  { provide: JOBS_TRACING, useFactory: (config: JobsConfig) => loadTracing(config.tracing), inject: [JobsConfig] },
   DriverLifecycle,
   JobRegistry,
   JobsExplorer,

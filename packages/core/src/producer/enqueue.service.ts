@@ -15,6 +15,8 @@ import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
 import { withFlow } from './flow-fields.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 type HandlerClass = abstract new (...args: never[]) => unknown;
 
@@ -31,6 +33,7 @@ export class EnqueueService {
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
     @Inject(JOBS_OUTBOX) private readonly outbox: JobsOutbox | null,
+    @Inject(JOBS_TRACING) private readonly tracing: JobsTracing | null,
   ) {}
 
   async enqueue(
@@ -48,15 +51,22 @@ export class EnqueueService {
   /** Enqueues prepared jobs (also used by the scheduler's trigger). */
   async submit(jobs: NewJob[]): Promise<DriverJobHandle<unknown>[]> {
     if (jobs.length === 0) return [];
-    return this.handles(jobs, await this.driver.enqueue(jobs));
+    return this.handles(jobs, await this.traced(jobs, () => this.driver.enqueue(jobs)));
   }
 
   /** The module's outbox if there is one, else the driver itself; a driver that can do neither is refused. */
   private enqueueInTransaction(transaction: object, jobs: NewJob[], handler: string): Promise<EnqueueResult[]> {
-    if (this.outbox) return this.outbox.write(transaction, jobs);
-    if (canEnqueueInTransaction(this.driver)) return this.driver.enqueueInTransaction(transaction, jobs);
+    const { outbox, driver } = this;
+    if (outbox) return this.traced(jobs, () => outbox.write(transaction, jobs));
+    if (canEnqueueInTransaction(driver)) return this.traced(jobs, () => driver.enqueueInTransaction(transaction, jobs));
     const kind = (this.driver as { kind?: unknown }).kind;
     throw new InvalidJobInputError(messages.transactionUnsupported(handler, typeof kind === 'string' ? kind : 'configured'));
+  }
+
+  /** A send span per job around the write, when tracing is on. */
+  private traced(jobs: NewJob[], write: () => Promise<EnqueueResult[]>): Promise<EnqueueResult[]> {
+    if (!this.tracing) return write();
+    return this.tracing.send(jobs, write, (all, index) => (all[index]?.created ? undefined : { 'nest_jobs.job.duplicate': true }));
   }
 
   private handles(jobs: NewJob[], results: EnqueueResult[]): DriverJobHandle<unknown>[] {

@@ -1,4 +1,4 @@
-import type { JobState } from '../driver/job-record.js';
+import type { JobError, JobState } from '../driver/job-record.js';
 import type { EventFeed, JobCanceller, JobReader } from '../driver/driver-ports.js';
 import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { JobFailedError } from '../errors/job-failed.error.js';
@@ -42,7 +42,7 @@ export class DriverJobHandle<R> implements JobHandle<R> {
       };
       const succeed = (resultText: string | undefined): void =>
         settle(() => resolve((resultText === undefined ? undefined : fromJson(resultText)) as R));
-      const die = (error: JobFailedError['lastError']): void =>
+      const die = (error: JobError | undefined): void =>
         settle(() => reject(new JobFailedError(this.id, this.name, error)));
       const expire = (): void => settle(() => reject(new JobExpiredError(this.id, this.name)));
       const cancelled = (reason: string | undefined): void => settle(() => reject(new JobCancelledError(this.id, this.name, reason)));

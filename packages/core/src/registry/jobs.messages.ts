@@ -39,6 +39,8 @@ export const messages = {
     `JobsModule.forRoot: testing mode runs on a MemoryDriver only (got the ${show(kind)} driver). Use \`driver: new MemoryDriver()\` with \`testing: true\` in tests, or drop \`testing\`.`,
   testingOwnsClock: () =>
     'JobsModule.forRoot: testing mode owns the clock, but this MemoryDriver was given its own `now` option. Drop `now`, and start the virtual clock with `testing: { startAt }` instead.',
+  tracingNeedsApi: (reason: string) =>
+    `JobsModule.forRoot: tracing needs the package @opentelemetry/api (npm install @opentelemetry/api), which did not load: ${reason}`,
   testerOff: (method: string) =>
     `JobsTester.${method}() needs testing mode: JobsModule.forRoot({ driver: new MemoryDriver(), testing: true }).`,
 } as const;

@@ -8,6 +8,8 @@ import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { nextTick, previousTick } from './schedule.js';
 import { tickJob } from './tick-job.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 /** setTimeout's ceiling; longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -32,6 +34,7 @@ export class Scheduler {
     private readonly registry: JobRegistry,
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
+    @Inject(JOBS_TRACING) private readonly tracing: JobsTracing | null,
   ) {}
 
   private now(): number {
@@ -123,12 +126,13 @@ export class Scheduler {
 
   private async fire(definition: JobDefinition, tickAt: number): Promise<TickOutcome | undefined> {
     try {
-      const outcome = await this.driver.enqueueTick({
-        schedule: definition.name,
-        tickAt,
-        job: tickJob(definition, tickAt, this.now()),
-        overlap: definition.schedule!.overlap,
-      });
+      const job = tickJob(definition, tickAt, this.now());
+      const enqueue = (): Promise<TickOutcome> =>
+        this.driver.enqueueTick({ schedule: definition.name, tickAt, job, overlap: definition.schedule!.overlap });
+      // Every scheduling instance sends the tick; the span says whose enqueue created the job.
+      const outcome = this.tracing
+        ? await this.tracing.send([job], enqueue, (result) => ({ 'nest_jobs.tick.outcome': result }))
+        : await enqueue();
       if (outcome === 'overlap') {
         this.logger.warn(`${definition.name}: tick ${new Date(tickAt).toISOString()} skipped, the previous run is unfinished`);
       }

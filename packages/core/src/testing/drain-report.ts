@@ -1,5 +1,7 @@
 import type { JobReader } from '../driver/driver-ports.js';
-import type { JobError, LeasedJob } from '../driver/job-record.js';
+import type { JobErrorInfo } from '../admin/job-info.interface.js';
+import { toJobErrorInfo } from '../admin/job-info.mapper.js';
+import type { LeasedJob } from '../driver/job-record.js';
 import { fromJsonOrRaw } from '../serialization/json.js';
 
 /** One try that ran during `drain()` or `advance()`, and how it ended. */
@@ -14,7 +16,7 @@ export interface JobRun {
   /** Completed: what the handler returned, after the JSON round trip (absent when removeOnComplete dropped it). */
   result?: unknown;
   /** Retrying or dead: the error of this try. */
-  error?: JobError;
+  error?: JobErrorInfo;
   /** When it ran, on the tester's clock. */
   at: Date;
 }
@@ -47,7 +49,7 @@ export async function recordRuns(report: DrainReport, leased: LeasedJob[], reade
       continue;
     }
     const error = record.errors.findLast((entry) => entry.attempt === job.attempt);
-    const run: JobRun = { ...base, outcome: record.state === 'dead' ? 'dead' : 'retrying', ...(error ? { error } : {}) };
+    const run: JobRun = { ...base, outcome: record.state === 'dead' ? 'dead' : 'retrying', ...(error ? { error: toJobErrorInfo(error) } : {}) };
     report.runs.push(run);
     report.failed.push(run);
     if (run.outcome === 'dead') report.dead.push(run);

@@ -123,6 +123,7 @@ describe('JobsTester.drain', () => {
     const report = await jobs.drain({ allowDead: true });
     expect(report.dead).toHaveLength(1);
     expect(report.dead[0]!.error?.message).toBe('no SMTP server');
+    expect(report.dead[0]!.error?.at).toEqual(jobs.now());
   });
 
   it('ends a job that re-enqueues itself forever with an error naming it, after maxDrainRounds', async () => {

@@ -16,6 +16,7 @@ export function createJobContext(
   abort: JobAbort,
   driver: Pick<WorkerPort, 'progress'>,
   maxPayloadBytes: number,
+  traceId?: string,
 ): JobContext {
   let logger: LoggerService | undefined;
   return {
@@ -30,7 +31,7 @@ export function createJobContext(
       return abort.signal;
     },
     get logger(): LoggerService {
-      return (logger ??= new JobLogger(handler, job.id, job.attempt, job.maxAttempts));
+      return (logger ??= new JobLogger(handler, job.id, job.attempt, job.maxAttempts, traceId));
     },
     async progress(value: number | object): Promise<void> {
       const text = toJson(value, `progress of job "${handler}" (id ${job.id})`, maxPayloadBytes);

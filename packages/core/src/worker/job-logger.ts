@@ -1,13 +1,13 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 
-/** A Nest logger whose every line starts with the job's id, name and attempt. */
+/** A Nest logger whose every line starts with the job's id, name and attempt, and its trace id when traced. */
 export class JobLogger implements LoggerService {
   private readonly logger: Logger;
   private readonly prefix: string;
 
-  constructor(name: string, id: string, attempt: number, maxAttempts: number) {
+  constructor(name: string, id: string, attempt: number, maxAttempts: number, traceId?: string) {
     this.logger = new Logger(name);
-    this.prefix = `[job ${id} attempt ${attempt}/${maxAttempts}] `;
+    this.prefix = `[job ${id} attempt ${attempt}/${maxAttempts}${traceId === undefined ? '' : ` trace ${traceId}`}] `;
   }
 
   log(message: unknown, ...rest: unknown[]): void {

@@ -15,6 +15,7 @@ import { JobAbort } from './job-abort.js';
 import { createJobContext } from './job-context.factory.js';
 import { LeaseLostError, ShutdownAbortError, toStoredError } from './job-error.js';
 import type { LeaseKeeper } from './lease-keeper.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
 
 export interface JobRunnerDeps {
   driver: Pick<WorkerPort, 'release' | 'progress'>;
@@ -24,6 +25,8 @@ export interface JobRunnerDeps {
   logger: Logger;
   /** Epoch ms that retry times count from (JobsTester's virtual clock in testing mode). */
   now: () => number;
+  /** Null when tracing is off: a try then runs with no tracing work at all. */
+  tracing: JobsTracing | null;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; thrown: unknown };
@@ -74,13 +77,20 @@ export class JobRunner {
     }
   }
 
-  private async invoke(
+  private invoke(job: LeasedJob, definition: JobDefinition, payload: unknown, controller: JobAbort): Promise<Outcome> {
+    const tracing = this.deps.tracing;
+    if (!tracing) return this.attempt(job, definition, payload, controller, undefined);
+    return tracing.process(job, (traceId) => this.attempt(job, definition, payload, controller, traceId));
+  }
+
+  private async attempt(
     job: LeasedJob,
     definition: JobDefinition,
     payload: unknown,
     controller: JobAbort,
+    traceId: string | undefined,
   ): Promise<Outcome> {
-    const ctx = createJobContext(job, definition.handler, controller, this.deps.driver, this.deps.maxPayloadBytes);
+    const ctx = createJobContext(job, definition.handler, controller, this.deps.driver, this.deps.maxPayloadBytes, traceId);
     const timer = definition.timeout === undefined
       ? undefined
       : setTimeout(() => controller.abort(new JobTimeoutError(definition.timeout!)), definition.timeout);

@@ -118,6 +118,8 @@ describe('WorkerPool on the memory driver', () => {
     expect(await handle.result({ timeout: 3_000 })).toBe(3);
     const info = await app!.get(JobsAdmin).get('default', handle.id);
     expect(info?.errors.map((error) => error.message)).toEqual(['boom 1', 'boom 2']);
+    // A Date, like every other time JobsAdmin gives.
+    expect(info?.errors.every((error) => error.at instanceof Date && error.at.getTime() >= info.enqueuedAt.getTime())).toBe(true);
   });
 
   it('moves a job to dead after its last try and rejects result() with JobFailedError', async () => {
@@ -126,6 +128,7 @@ describe('WorkerPool on the memory driver', () => {
     const failure = await handle.result({ timeout: 3_000 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JobFailedError);
     expect((failure as JobFailedError).lastError?.message).toBe('boom 3');
+    expect((failure as JobFailedError).lastError?.at).toBeInstanceOf(Date);
     expect(tries.dead).toBe(3);
     expect(await handle.state()).toBe('dead');
   });
@@ -184,7 +187,10 @@ describe('WorkerPool on the memory driver', () => {
     );
     await sleep(20);
     await math.enqueue('flaky', { failUntil: 2, key: 'events' });
-    expect((await seen).map((event) => event.type)).toEqual(['enqueued', 'active', 'failed', 'retrying', 'active', 'completed']);
+    const received = await seen;
+    expect(received.map((event) => event.type)).toEqual(['enqueued', 'active', 'failed', 'retrying', 'active', 'completed']);
+    // The failed try's error carries its time as a Date, like the event's own `at`.
+    expect(received.find((event) => event.type === 'failed')?.error).toEqual(expect.objectContaining({ message: 'boom 1', attempt: 1, at: expect.any(Date) }));
   });
 });
 

@@ -10,6 +10,8 @@ import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { QueueSlots } from './queue-slots.js';
+import type { JobsTracing } from '../tracing/tracing.interface.js';
+import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
 const IDLE_WAIT_MS = 5_000;
 /** Reused: aborting without a reason makes Node build a DOMException with a stack on every idle turn. */
@@ -48,10 +50,11 @@ export class WorkerPool {
     @Inject(JobsConfig) private readonly config: JobsConfig,
     @Inject(JOBS_CLOCK) clock: JobsClock,
     @Inject(JOBS_FLOW_PORT) private readonly flow: Pick<FlowPort, 'setFlowLimits'>,
+    @Inject(JOBS_TRACING) tracing: JobsTracing | null,
   ) {
     this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
     this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
-    this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger, now: () => clock.now() });
+    this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger, now: () => clock.now(), tracing });
   }
 
   /** Queues this process consumes. */
@@ -86,14 +89,15 @@ export class WorkerPool {
     this.logger.log(`Consuming ${this.queues.map((q) => `"${q}"`).join(', ')} on the ${this.lifecycle.kind} driver`);
   }
 
-  /** Stores this app's flow limits with the driver, where every worker of the cluster reads them. */
+  /**
+   * Stores this app's flow limits with the driver, where every worker of the cluster reads them:
+   * each @Job's, `{}` for one without (so a limit taken out of the code is taken out there too).
+   */
   private async publishLimits(): Promise<void> {
     const byQueue = new Map<string, Record<string, FlowLimits>>();
-    for (const definition of this.registry.all()) {
-      const limits = definition.flow?.limits;
-      if (!limits || Object.keys(limits).length === 0) continue;
+    for (const definition of this.registry.jobs()) {
       const queue = byQueue.get(definition.queue) ?? byQueue.set(definition.queue, {}).get(definition.queue)!;
-      queue[definition.name] = limits;
+      queue[definition.name] = definition.flow?.limits ?? {};
     }
     for (const [queue, limits] of byQueue) await this.flow.setFlowLimits(queue, limits);
   }

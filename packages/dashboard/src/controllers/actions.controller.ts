@@ -4,6 +4,7 @@ import type { DashboardRequest, ResolvedDashboardOptions } from '../dashboard-op
 import { DASHBOARD_OPTIONS } from '../dashboard.tokens.js';
 import { headerValue, setSecurityHeaders, type DashboardResponse } from '../http/http-response.js';
 import { segment } from '../render/html.js';
+import { BackendUnavailableFilter } from './backend-unavailable.filter.js';
 import { InvalidJobInputFilter } from './invalid-input.filter.js';
 
 /** Outcome of an action, as JSON for the page script. */
@@ -17,7 +18,7 @@ export interface ActionResult {
  * post (no JavaScript) is answered with 303 to the page it concerns.
  */
 @Controller()
-@UseFilters(InvalidJobInputFilter)
+@UseFilters(InvalidJobInputFilter, BackendUnavailableFilter)
 export class DashboardActionsController {
   constructor(
     @Inject(JobsAdmin) private readonly admin: JobsAdmin,

@@ -10,6 +10,7 @@ import { jobView } from '../views/job.view.js';
 import { overviewView } from '../views/overview.view.js';
 import { queueView } from '../views/queue.view.js';
 import { schedulesView } from '../views/schedules.view.js';
+import { BackendUnavailableFilter } from './backend-unavailable.filter.js';
 import { InvalidJobInputFilter } from './invalid-input.filter.js';
 import { PageRenderer } from './page-renderer.js';
 
@@ -17,7 +18,7 @@ const HTML = 'text/html; charset=utf-8';
 
 /** The dashboard's pages. Mounted at the user's path by `JobsDashboardModule.forRoot`. */
 @Controller()
-@UseFilters(InvalidJobInputFilter)
+@UseFilters(InvalidJobInputFilter, BackendUnavailableFilter)
 export class DashboardPagesController {
   constructor(
     @Inject(JobsAdmin) private readonly admin: JobsAdmin,

@@ -86,6 +86,15 @@ suite('dashboard in headless Chromium', () => {
     expect(alerts).toEqual([]);
   });
 
+  it('wraps a job name after its dot, never inside a word', async () => {
+    const handle = await booted.producer.enqueue('send', { to: 'wrap@example.com' }, { delay: 3_600_000 });
+    await page.goto(url(`/queues/mail/jobs/${handle.id}`));
+    // A break-anywhere rule would leave "nd" alone on the second line.
+    const lines = await page.evaluate(LINES_OF_JOB_NAME) as string[];
+    await booted.admin.remove('mail', handle.id);
+    expect(lines).toEqual(['FixtureJobs.', 'send']);
+  });
+
   it('answers 401 to a browser without credentials', async () => {
     const anonymous = await browser.newContext();
     const response = await anonymous.request.get(url('/'));
@@ -120,3 +129,27 @@ suite('dashboard in headless Chromium', () => {
 async function expectText(locator: ReturnType<Page['locator']>, expected: string, timeoutMs = 5_000): Promise<void> {
   await eventually(async () => (await locator.first().textContent())?.trim() === expected, timeoutMs, `text "${expected}"`);
 }
+
+/**
+ * In the page (a string: this package compiles without the DOM's types): the lines of
+ * `dd.job-name` in a box that holds "FixtureJobs.se" but not the whole name.
+ */
+const LINES_OF_JOB_NAME = `(() => {
+  const dd = document.querySelector('dd.job-name');
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = getComputedStyle(dd).font;
+  dd.style.display = 'block';
+  dd.style.width = Math.ceil(context.measureText('FixtureJobs.se').width) + 1 + 'px';
+  const byLine = new Map();
+  const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let index = 0; index < node.textContent.length; index++) {
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      const top = Math.round(range.getBoundingClientRect().top);
+      byLine.set(top, (byLine.get(top) ?? '') + node.textContent[index]);
+    }
+  }
+  return [...byLine.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
+})()`;

@@ -1,3 +1,5 @@
+import { html, type SafeHtml } from './html.js';
+
 const MAX_JSON_CHARS = 64 * 1024;
 
 export function formatDate(date: Date | undefined): string {
@@ -26,4 +28,13 @@ export function formatEvery(ms: number): string {
 /** A number 0–100 when progress is a plain percentage, otherwise undefined. */
 export function progressPercent(progress: unknown): number | undefined {
   return typeof progress === 'number' && progress >= 0 && progress <= 100 ? progress : undefined;
+}
+
+/**
+ * A job or schedule name that wraps after its dots and colons
+ * (`EmailJobs.<wbr>sendEmail`) rather than inside a word; CSS breaks a word
+ * only when it is wider than its box on its own.
+ */
+export function wrappableName(name: string): SafeHtml {
+  return html`${name.split(/(?<=[.:])/).map((part, index) => (index === 0 ? html`${part}` : html`<wbr>${part}`))}`;
 }

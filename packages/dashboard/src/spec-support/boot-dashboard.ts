@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JobsAdmin, JobsModule, MemoryDriver, getProducerToken, type JobsMode, type JobsOutbox, type Producer } from '@nest-jobs/core';
+import { JobsAdmin, JobsModule, MemoryDriver, getProducerToken, type JobsMode, type JobsOutbox, type Producer, type QueueDriver } from '@nest-jobs/core';
 import { JobsDashboardModule } from '../dashboard.module.js';
 import type { JobsDashboardOptions } from '../dashboard-options.interface.js';
 import { FixtureJobs } from './fixture-jobs.js';
@@ -15,11 +15,13 @@ export interface DashboardSpecApp {
 /** A real Nest app on Express with JobsModule (memory driver), the fixture jobs and a dashboard. */
 export async function bootDashboardApp(
   dashboard: JobsDashboardOptions,
-  options: { mode?: JobsMode; imports?: Array<Type | DynamicModule>; outbox?: JobsOutbox } = {},
+  options: { mode?: JobsMode; imports?: Array<Type | DynamicModule>; outbox?: JobsOutbox; driver?: QueueDriver } = {},
 ): Promise<DashboardSpecApp> {
   @Module({
     imports: [
-      JobsModule.forRoot({ driver: new MemoryDriver(), mode: options.mode ?? 'all', shutdownTimeout: 500, ...(options.outbox && { outbox: options.outbox }) }),
+      JobsModule.forRoot({
+        driver: options.driver ?? new MemoryDriver(), mode: options.mode ?? 'all', shutdownTimeout: 500, ...(options.outbox && { outbox: options.outbox }),
+      }),
       JobsDashboardModule.forRoot(dashboard),
       ...(options.imports ?? []),
     ],

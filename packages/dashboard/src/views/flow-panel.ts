@@ -1,5 +1,5 @@
 import { heldBy, type FlowInfo, type FlowLimits, type FlowUsage } from '@nest-jobs/core';
-import { formatDate } from '../render/format.js';
+import { formatDate, wrappableName } from '../render/format.js';
 import { html, type SafeHtml } from '../render/html.js';
 
 const LIMIT_TEXT = {
@@ -14,13 +14,13 @@ const LIMIT_TEXT = {
 export function flowPanel(flow: FlowInfo | undefined, now: number): SafeHtml | '' {
   if (!flow || (flow.names.length === 0 && flow.groups.length === 0)) return '';
   const names = flow.names.map((row) => html`<tr>
-  <td class="job-name">${row.name}</td><td>${describeLimits(flow.limits[row.name])}</td><td>${row.running}</td>
+  <td class="job-name">${wrappableName(row.name)}</td><td>${describeLimits(flow.limits[row.name])}</td><td>${row.running}</td>
   <td>${row.startsInWindow ?? '—'}</td><td>${row.heldUntil ? formatDate(row.heldUntil) : '—'}</td>
 </tr>`);
   const groups = flow.groups.map((row: FlowUsage) => {
     const limit = heldBy(flow, row.name, row.group, now);
     return html`<tr>
-  <td class="job-name">${row.name}</td><td>${row.group ?? '—'}</td><td>${row.waiting ?? 0}</td><td>${row.running}</td>
+  <td class="job-name">${wrappableName(row.name)}</td><td>${row.group ?? '—'}</td><td>${row.waiting ?? 0}</td><td>${row.running}</td>
   <td class="held">${limit ? `${LIMIT_TEXT[limit]}${limit === 'hold' && row.heldUntil ? ` until ${formatDate(row.heldUntil)}` : ''}` : 'has room'}</td>
 </tr>`;
   });

@@ -1,5 +1,5 @@
 import type { JobInfo } from '@nest-jobs/core';
-import { formatDate } from '../render/format.js';
+import { formatDate, wrappableName } from '../render/format.js';
 import { html, segment, type SafeHtml } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext } from '../render/page-context.js';
@@ -12,7 +12,7 @@ export function jobTable(context: PageContext, jobs: JobInfo[]): SafeHtml {
     const lastError = job.errors.at(-1);
     return html`<tr data-job-row="${job.id}">
   <td><a href="${context.base}${href}">${job.id}</a></td>
-  <td>${job.name}</td>
+  <td class="job-name">${wrappableName(job.name)}</td>
   <td class="num">${job.attempt}/${job.maxAttempts}</td>
   <td>${formatDate(job.enqueuedAt)}</td>
   <td>${formatDate(job.finishedAt ?? job.startedAt ?? job.runAt)}</td>

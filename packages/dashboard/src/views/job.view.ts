@@ -1,5 +1,5 @@
 import type { JobInfo } from '@nest-jobs/core';
-import { formatDate, formatJson, progressPercent } from '../render/format.js';
+import { formatDate, formatJson, progressPercent, wrappableName } from '../render/format.js';
 import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext, PageView } from '../render/page-context.js';
@@ -12,13 +12,13 @@ export function jobView(context: PageContext, job: JobInfo): PageView {
   const percent = progressPercent(job.progress);
   const errors = [...job.errors].reverse().map(
     (error) => html`<li class="attempt-error">
-  <p><strong>Try ${error.attempt}</strong> at ${formatDate(new Date(error.at))}: <span class="error-name">${error.name ?? 'Error'}</span>: <span class="error-message">${error.message}</span></p>
+  <p><strong>Try ${error.attempt}</strong> at ${formatDate(error.at)}: <span class="error-name">${error.name ?? 'Error'}</span>: <span class="error-message">${error.message}</span></p>
   ${error.stack ? html`<pre class="stack">${error.stack}</pre>` : ''}
 </li>`,
   );
   const live = html`<dl class="job-fields">
   <dt>Queue</dt><dd><a href="${context.base}/queues/${segment(job.queue)}">${job.queue}</a></dd>
-  <dt>Name</dt><dd class="job-name">${job.name}</dd>
+  <dt>Name</dt><dd class="job-name">${wrappableName(job.name)}</dd>
   <dt>State</dt><dd><span class="state state-${job.state}" data-state="${job.state}">${job.state}</span></dd>
   <dt>Try</dt><dd>${job.attempt} of ${job.maxAttempts}</dd>
   <dt>Priority</dt><dd>${job.priority}</dd>

@@ -1,5 +1,5 @@
 import type { ScheduleInfo } from '@nest-jobs/core';
-import { formatDate, formatEvery } from '../render/format.js';
+import { formatDate, formatEvery, wrappableName } from '../render/format.js';
 import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext, PageView } from '../render/page-context.js';
@@ -8,7 +8,7 @@ export function schedulesView(context: PageContext, schedules: ScheduleInfo[]): 
   const rows = schedules.map((schedule) => {
     const base = `/schedules/${segment(schedule.name)}`;
     return html`<tr data-schedule-row="${schedule.name}">
-  <td>${schedule.name}</td>
+  <td class="job-name">${wrappableName(schedule.name)}</td>
   <td><a href="${context.base}/queues/${segment(schedule.queue)}">${schedule.queue}</a></td>
   <td><code>${schedule.expression ?? (schedule.every !== undefined ? formatEvery(schedule.every) : '')}</code></td>
   <td>${schedule.timezone ?? '—'}</td>

@@ -35,7 +35,7 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
     { version: 1, description: 'jobs, queues, schedules; enqueue, fetch, settle and admin functions', sql: tablesV1 + helpersV1 + producerV1 + workerV1 + adminV1 },
     {
       version: 2,
-      description: 'flow control (lanes, limits, holds, dedupe, expiry) and cancellation',
+      description: 'flow control (lanes, limits, holds, dedupe, expiry), cancellation, trace context',
       sql: flowTablesV2 + flowLanesV2 + fetchV2 + settleV2 + producerV2 + flowAdminV2,
     },
   ],

@@ -1,8 +1,10 @@
 // Version 2, flow limits as the processes write them, and their status for admins.
 export const flowAdminV2 = `
+-- Limits of the names given; \`{}\` removes a name's limits; names not given keep theirs.
 CREATE FUNCTION @s.set_flow_limits(p_queue text, p_limits jsonb) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO @s.flow_limits (queue, name, limits) SELECT p_queue, key, value FROM jsonb_each(p_limits)
+  DELETE FROM @s.flow_limits WHERE queue = p_queue AND name IN (SELECT key FROM jsonb_each(p_limits) WHERE value = '{}'::jsonb);
+  INSERT INTO @s.flow_limits (queue, name, limits) SELECT p_queue, key, value FROM jsonb_each(p_limits) WHERE value <> '{}'::jsonb
   ON CONFLICT (queue, name) DO UPDATE SET limits = excluded.limits;
   PERFORM @s.wake(p_queue);
 END $$;

@@ -3,8 +3,9 @@
 // order; lanes take turns by `turn` (lowest next). Starts within rate windows,
 // holds from RateLimitedError and dedupe keys have their own small tables. Running
 // jobs are not counted in a table: the active lane jobs are, on their index.
+// `trace`: the enqueue's trace context (propagation fields), kept as given.
 export const flowTablesV2 = `
-ALTER TABLE @s.jobs ADD COLUMN lane text, ADD COLUMN grp text, ADD COLUMN expire_at bigint;
+ALTER TABLE @s.jobs ADD COLUMN lane text, ADD COLUMN grp text, ADD COLUMN expire_at bigint, ADD COLUMN trace jsonb;
 ALTER TABLE @s.jobs DROP CONSTRAINT jobs_state_check;
 ALTER TABLE @s.jobs ADD CONSTRAINT jobs_state_check
   CHECK (state IN ('waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'));

@@ -68,11 +68,11 @@ BEGIN
     END IF;
     v_state := CASE WHEN (j->>'runAt')::bigint > greatest((j->>'enqueuedAt')::bigint, v_now) THEN 'delayed' ELSE 'waiting' END;
     INSERT INTO @s.jobs (queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, ready_at, seq,
-                         lane, grp, expire_at)
+                         lane, grp, expire_at, trace)
     VALUES (v_queue, job_id, j->>'name', j->>'payload', (j->>'priority')::integer, (j->>'maxAttempts')::integer,
             (j->>'runAt')::bigint, (j->>'enqueuedAt')::bigint, (j->>'scheduledFor')::bigint, v_state, v_now, nextval('@s.job_seq'),
             CASE WHEN j ? 'group' OR (j->>'limited')::boolean THEN @s.lane_key(j->>'name', j->>'group') END,
-            j->>'group', (j->>'expireAt')::bigint)
+            j->>'group', (j->>'expireAt')::bigint, CASE WHEN jsonb_typeof(j->'trace') = 'object' THEN j->'trace' END)
     ON CONFLICT (queue, id) DO NOTHING;
     IF FOUND THEN
       PERFORM @s.know_queue(v_queue);

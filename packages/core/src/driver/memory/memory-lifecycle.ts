@@ -66,6 +66,8 @@ export class MemoryLifecycle {
       return { id: holder.id, created: false, state: holder.state };
     }
     queue.dedupes.set(key, { id: input.id, until: now + dedupe.ttlMs });
+    // Windows that ended are dropped now and then, not per enqueue.
+    if (queue.dedupes.size > 10_000) for (const [old, entry] of queue.dedupes) if (entry.until <= now) queue.dedupes.delete(old);
     return undefined;
   }
 

@@ -245,7 +245,10 @@ export class MemoryDriver implements QueueDriver {
 
   setFlowLimits(queueName: string, limits: Record<string, FlowLimits>): Promise<void> {
     const flow = this.queue(queueName).flow;
-    for (const [name, value] of Object.entries(limits)) flow.limits.set(name, structuredClone(value));
+    for (const [name, value] of Object.entries(limits)) {
+      if (Object.keys(value).length === 0) flow.limits.delete(name);
+      else flow.limits.set(name, structuredClone(value));
+    }
     this.wakeups.notify(queueName);
     return Promise.resolve();
   }

@@ -13,7 +13,9 @@ export interface StoredJob extends JobRecord {
 /** A detached copy without driver internals, so callers can't mutate stored state. */
 export function toRecord(job: StoredJob): JobRecord {
   const { seq: _seq, token: _token, leaseUntil: _leaseUntil, inLane: _inLane, ...record } = job;
-  return { ...record, errors: record.errors.map((error) => ({ ...error })) };
+  const copy: JobRecord = { ...record, errors: record.errors.map((error) => ({ ...error })) };
+  if (record.trace) copy.trace = { ...record.trace };
+  return copy;
 }
 
 export function toLeased(job: StoredJob & { token: string; leaseUntil: number }): LeasedJob {

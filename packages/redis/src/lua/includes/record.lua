@@ -5,6 +5,7 @@
 --   Q the delayed index's sequence number (delayed), or its place in its lane (waiting, limited),
 --   X flags: e (errors kept), g (progress kept), L the group key (encoded, '' for none) of a limited job
 --   (see lanes.lua), Z expireAt (base 36).
+--   H the enqueue's trace context, form-encoded (written by record-codec.ts, never read or dropped here).
 -- Job names have no "|" (the driver refuses them); the payload is the rest, whatever it holds.
 -- codec.ts reads the same format. No table is built here: every script runs these lines on each call.
 
