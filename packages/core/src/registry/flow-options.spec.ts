@@ -91,6 +91,20 @@ describe('flow control options on @Job', () => {
     await expect(handle.result()).rejects.toThrow(/Job "ApiJobs\.call" \(id .*\) expired/);
   });
 
+  it('starts a test from clean windows after JobsTester.reset()', async () => {
+    const { jobs, api } = await boot();
+    await api.enqueue('call', { to: 'a' });
+    await jobs.drain();
+    await api.enqueue('notify', { to: 'ada' });
+    await jobs.reset();
+    ran.length = 0;
+    await api.enqueue('call', { to: 'b' });
+    const again = await api.enqueue('notify', { to: 'ada' });
+    expect(again.created).toBe(true);
+    await jobs.drain();
+    expect(ran.sort()).toEqual(['call b', 'notify ada']);
+  });
+
   it('runs one job per group at a time, groups side by side', async () => {
     const { jobs, api, admin } = await boot();
     await api.enqueueMany([

@@ -4,7 +4,7 @@ import { JOB_STATES } from '../driver/job-record.js';
 import type { Jsonified } from '../interfaces/json.interface.js';
 import { DriverLifecycle } from '../module/driver-lifecycle.js';
 import { JOBS_ADMIN_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
-import { MemoryDriver, NEXT_LANE_START } from '../driver/memory/memory.driver.js';
+import { FORGET_FLOW_USAGE, MemoryDriver, NEXT_LANE_START } from '../driver/memory/memory.driver.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig, type TestingConfig } from '../module/jobs-config.js';
 import type { JobKey, JobPayload } from '../producer/producer.interface.js';
@@ -123,8 +123,9 @@ export class JobsTester {
 
   /**
    * Forgets what was enqueued and removes every job this app's driver holds,
-   * in any state, for a test that reuses the app of the one before it. The
-   * clock and the schedules' next ticks stay where they are.
+   * in any state, and the flow-control windows and holds (rate limits, dedupe,
+   * RateLimitedError), for a test that reuses the app of the one before it.
+   * The clock and the schedules' next ticks stay where they are.
    */
   reset(): Promise<void> {
     return this.exclusive('reset', async () => {
@@ -136,6 +137,7 @@ export class JobsTester {
           }
         }
       }
+      if (this.driver instanceof MemoryDriver) this.driver[FORGET_FLOW_USAGE]();
     });
   }
 

@@ -122,6 +122,13 @@ export class MemoryFlow {
     for (const key of this.counters(job)) this.running.get(key)?.delete(job.id);
   }
 
+  /** Forgets starts, holds and running jobs counted (JobsTester.reset); the limits stay. */
+  forgetUsage(): void {
+    this.running.clear();
+    this.starts.clear();
+    this.holds.clear();
+  }
+
   hold(job: StoredJob, until: number): void {
     const key = MemoryFlow.laneKey(job);
     this.holds.set(key, Math.max(until, this.holds.get(key) ?? 0));

@@ -22,6 +22,8 @@ export interface MemoryDriverOptions {
 export const ATTACH_TEST_CLOCK = Symbol('nest-jobs:memory:attach-test-clock');
 /** How JobsTester finds when a held-back lane may start a job (a rate window, a hold); not exported from the package. */
 export const NEXT_LANE_START = Symbol('nest-jobs:memory:next-lane-start');
+/** How JobsTester.reset() clears rate windows, holds and dedupe windows; not exported from the package. */
+export const FORGET_FLOW_USAGE = Symbol('nest-jobs:memory:forget-flow-usage');
 
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
@@ -65,6 +67,14 @@ export class MemoryDriver implements QueueDriver {
   [NEXT_LANE_START](queueName: string): number | undefined {
     const readiness = this.queueStates.get(queueName)?.readiness(this.now());
     return readiness && !readiness.ready ? readiness.until : undefined;
+  }
+
+  /** Clears every queue's rate windows, holds and dedupe windows (limits stay). */
+  [FORGET_FLOW_USAGE](): void {
+    for (const queue of this.queueStates.values()) {
+      queue.flow.forgetUsage();
+      queue.dedupes.clear();
+    }
   }
 
   open(): Promise<void> {
