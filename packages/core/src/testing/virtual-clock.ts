@@ -1,4 +1,5 @@
-import { ATTACH_TEST_CLOCK, MemoryDriver } from '../driver/memory/memory.driver.js';
+import type { MemoryDriver } from '../driver/memory/memory.driver.js';
+import { ATTACH_TEST_CLOCK } from '../driver/memory/memory-test-hooks.js';
 import { JobsConfigurationError } from '../errors/jobs-configuration.error.js';
 import type { JobsClock } from '../module/jobs-clock.js';
 import type { TestingConfig } from '../module/jobs-config.js';

@@ -96,6 +96,14 @@ export class MemoryFlow {
     return { blockedUntil };
   }
 
+  /** Sets the named jobs' limits; `{}` removes a name's. */
+  setLimits(limits: Record<string, FlowLimits>): void {
+    for (const [name, value] of Object.entries(limits)) {
+      if (Object.keys(value).length === 0) this.limits.delete(name);
+      else this.limits.set(name, structuredClone(value));
+    }
+  }
+
   /** Whether a lane may start a job now; else the earliest time one may (none: when a running job ends). */
   probe(now: number): { ready: boolean; until?: number } {
     let until: number | undefined;

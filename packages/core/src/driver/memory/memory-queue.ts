@@ -128,6 +128,20 @@ export class MemoryQueue {
     return this.flow.hasWaiting() ? this.flow.take(now) : {};
   }
 
+  /**
+   * How long an idle worker may sleep: 0 when a fetch now would find a job, else ms until the
+   * earliest delayed job falls due, lease runs out (a crashed worker's job is then recovered at
+   * once) or lane may start a job; undefined for none (paused, or only a slot freeing will tell,
+   * which wakes waiters itself). No timer per job.
+   */
+  msUntilWork(now: number): number | undefined {
+    if (this.paused) return undefined;
+    const readiness = this.readiness(now);
+    if (readiness.ready) return 0;
+    const times = [this.nextDueAt(), this.nextLeaseExpiry(), readiness.until].filter((at): at is number => at !== undefined);
+    return times.length ? Math.max(0, Math.min(...times) - now) : undefined;
+  }
+
   /** Whether a fetch now would find a job; else when a lane may start one. */
   readiness(now: number): { ready: boolean; until?: number } {
     if (this.waiting.peek()) return { ready: true };

@@ -8,6 +8,7 @@ import { MemoryLifecycle } from './memory-lifecycle.js';
 import { MemoryQueue } from './memory-queue.js';
 import { MemorySchedules } from './memory-schedules.js';
 import { MemoryWakeups } from './memory-wakeups.js';
+import { ATTACH_TEST_CLOCK, FORGET_FLOW_USAGE, NEXT_LANE_START } from './memory-test-hooks.js';
 import { type StoredJob, toRecord } from './stored-job.js';
 
 /** Options of {@link MemoryDriver}. */
@@ -18,12 +19,6 @@ export interface MemoryDriverOptions {
   maxErrorsKept?: number;
 }
 
-/** How testing mode (JobsTester) takes over a MemoryDriver's clock; not exported from the package. */
-export const ATTACH_TEST_CLOCK = Symbol('nest-jobs:memory:attach-test-clock');
-/** How JobsTester finds when a held-back lane may start a job (a rate window, a hold); not exported from the package. */
-export const NEXT_LANE_START = Symbol('nest-jobs:memory:next-lane-start');
-/** How JobsTester.reset() clears rate windows, holds and dedupe windows; not exported from the package. */
-export const FORGET_FLOW_USAGE = Symbol('nest-jobs:memory:forget-flow-usage');
 
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
@@ -154,17 +149,9 @@ export class MemoryDriver implements QueueDriver {
     const now = this.now();
     let wait = timeoutMs;
     for (const name of queues) {
-      const queue = this.queueStates.get(name);
-      if (!queue) continue;
-      if (queue.paused) continue;
-      const readiness = queue.readiness(now);
-      if (readiness.ready) return Promise.resolve();
-      // Sleep no longer than until the earliest delayed job falls due, the earliest lease
-      // runs out (a crashed worker's job is then recovered at once) or a lane may start a
-      // job again; no timer per job. A lane waiting for a slot is woken when one frees.
-      for (const at of [queue.nextDueAt(), queue.nextLeaseExpiry(), readiness.until]) {
-        if (at !== undefined) wait = Math.min(wait, Math.max(0, at - now));
-      }
+      const ms = this.queueStates.get(name)?.msUntilWork(now);
+      if (ms === 0) return Promise.resolve();
+      if (ms !== undefined) wait = Math.min(wait, ms);
     }
     return this.wakeups.wait(queues, wait, signal);
   }
@@ -254,11 +241,7 @@ export class MemoryDriver implements QueueDriver {
   }
 
   setFlowLimits(queueName: string, limits: Record<string, FlowLimits>): Promise<void> {
-    const flow = this.queue(queueName).flow;
-    for (const [name, value] of Object.entries(limits)) {
-      if (Object.keys(value).length === 0) flow.limits.delete(name);
-      else flow.limits.set(name, structuredClone(value));
-    }
+    this.queue(queueName).flow.setLimits(limits);
     this.wakeups.notify(queueName);
     return Promise.resolve();
   }
