@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { watchCommands } from './command-watchdog.js';
 
 /** How RedisDriver reaches Redis: a URL, ioredis options, or a client you own. */
 export interface RedisConnectionOptions {
@@ -8,7 +9,7 @@ export interface RedisConnectionOptions {
   connection?: RedisOptions | (ClusterOptions & { nodes: Array<{ host: string; port: number }> });
   /** An existing client; the driver does not close it, and duplicates it for blocking reads. */
   client?: Redis | Cluster;
-  /** ms before a command fails while Redis is unreachable. Default 2000. */
+  /** ms of silence from Redis, while it owes replies, before its pending commands fail. Default 2000. */
   commandTimeoutMs?: number;
 }
 
@@ -19,32 +20,35 @@ const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(tim
 
 /**
  * The command client: no offline queue, so while Redis is down a call fails
- * at once instead of piling up in memory, and a command timeout bounds a call
- * to a server that stopped answering.
+ * at once instead of piling up in memory, and a watchdog (not ioredis'
+ * per-command timer, see command-watchdog.ts) fails calls to a server that
+ * stopped answering.
  */
 export function createClient(options: RedisConnectionOptions): { client: AnyClient; owned: boolean } {
   if (options.client) return { client: options.client, owned: false };
+  const client = createOwnedClient(options);
+  watchCommands(client, options.commandTimeoutMs ?? 2_000);
+  return { client, owned: true };
+}
+
+function createOwnedClient(options: RedisConnectionOptions): AnyClient {
   const common: RedisOptions = {
     // No auto-pipelining: with the offline queue off, ioredis 6 throws from a
     // timer (an uncaught error) when an auto-pipeline flushes while
     // disconnected. The driver batches by itself (enqueue coalescing, acks).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 2_000,
     retryStrategy,
     lazyConnect: true,
   };
   const connection = options.connection;
   if (connection && 'nodes' in connection) {
     const { nodes, ...clusterOptions } = connection;
-    return {
-      client: new Cluster(nodes, { ...clusterOptions, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } }),
-      owned: true,
-    };
+    return new Cluster(nodes, { ...clusterOptions, enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...common, ...clusterOptions.redisOptions } });
   }
   // The driver decodes replies in ioredis' legacy shape, whatever the caller asked for.
   const merged = { ...common, ...(connection as RedisOptions | undefined), replyMapping: 'legacy' as const };
-  return { client: options.url ? new ExplainingRedis(options.url, merged) : new ExplainingRedis(merged), owned: true };
+  return options.url ? new ExplainingRedis(options.url, merged) : new ExplainingRedis(merged);
 }
 
 /**
