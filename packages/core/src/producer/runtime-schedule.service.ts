@@ -66,6 +66,11 @@ export class RuntimeScheduleService {
     return true;
   }
 
+  /** Removes every runtime schedule of the backend (JobsTester.reset). */
+  async removeAll(subject: string): Promise<void> {
+    for (const { name } of (await this.port.loadSchedules()).schedules) await this.remove(name, subject);
+  }
+
   private refuseCodeSchedule(subject: string, name: string): void {
     const code = this.registry.getByName(name);
     if (code?.schedule) {

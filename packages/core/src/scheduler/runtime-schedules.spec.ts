@@ -87,6 +87,14 @@ describe('runtime schedules in testing mode', () => {
     expect(ran.filter((line) => line === 'refresh')).toHaveLength(1);
   });
 
+  it('forgets runtime schedules on JobsTester.reset(), keeping the code ones', async () => {
+    await reports.schedule('poll', 'refresh', undefined, { every: '10m' });
+    await jobs.reset();
+    await jobs.advance('1h');
+    expect(ran).toEqual(['hourly']);
+    expect((await admin.schedules()).map(({ name }) => name)).toEqual(['hourly']);
+  });
+
   it('lists code and runtime schedules with their source, and pauses, resumes, triggers and removes a runtime one', async () => {
     await reports.schedule('weekly', 'sendDigest', { team: 'ops' }, { cron: '0 9 * * 1', timezone: 'Europe/Berlin', overlap: false });
     const listed = await admin.schedules();
