@@ -23,10 +23,17 @@ export class RedisRuntimeSchedules {
     return typeof definition === 'string' ? { name, definition } : null;
   }
 
+  /**
+   * A pipeline, not a MULTI (a full Redis, at maxmemory, refuses a transaction even of reads): the version
+   * is read first, so it is never newer than the definitions read after it; at worst one re-read more.
+   */
   async load(): Promise<StoredSchedules> {
-    const { keys } = this.context;
+    const { keys, client } = this.context;
     await this.context.ready();
-    const [hash, version] = await this.exec((multi) => multi.hgetall(keys.runtimeSchedules()).get(keys.runtimeScheduleVersion()));
+    const replies = (await client.pipeline().get(keys.runtimeScheduleVersion()).hgetall(keys.runtimeSchedules()).exec()) ?? [];
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0];
+    const [version, hash] = replies.map(([, reply]) => reply);
     const schedules = Object.entries((hash ?? {}) as Record<string, string>).map(([name, definition]) => ({ name, definition }));
     return { version: Number(version ?? 0), schedules };
   }

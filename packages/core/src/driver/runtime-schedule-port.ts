@@ -23,7 +23,7 @@ export interface RuntimeSchedulePort {
   saveSchedule(schedule: StoredSchedule): Promise<void>;
   /** Removes the named schedule and returns it (null when there was none); changes the version and tells every process. */
   removeSchedule(name: string): Promise<StoredSchedule | null>;
-  /** Every stored schedule, and the version read in the same atomic step. */
+  /** Every stored schedule, and a version no newer than what was read (read with them, or just before). */
   loadSchedules(): Promise<StoredSchedules>;
   /** The version alone: it differs after any save or removal (the schedulers' slow safety poll reads it). */
   scheduleVersion(): Promise<number>;

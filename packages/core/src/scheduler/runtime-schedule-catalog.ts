@@ -57,7 +57,12 @@ export class RuntimeScheduleCatalog {
     if (definition?.kind !== 'job') {
       return { name, record, problem: `its job "${record.job}" is not a @Job of this application (removed or renamed in the code?). Remove it with unschedule("${name}") or JobsAdmin.removeSchedule("${name}").` };
     }
-    const payload = fromJson(record.payload);
+    let payload: unknown;
+    try {
+      payload = fromJson(record.payload);
+    } catch (error) {
+      return { name, record, problem: `its stored payload is not JSON (${String(error)})` };
+    }
     const entry: ScheduleEntry = {
       name,
       queue: definition.queue,
