@@ -86,3 +86,22 @@ export async function refusedUses(): Promise<void> {
   const manyWrong: string = await many.result();
   void [wrong, notWords, manyWrong];
 }
+
+// Runtime schedules are typed like enqueue: a @Job key, its payload, and one of cron or every.
+export async function scheduleUses(): Promise<void> {
+  await emails.schedule('weekly', 'sendEmail', welcome, { cron: '0 9 * * 1', timezone: 'Europe/Berlin' });
+  await emails.schedule('poll', 'countWords', 'a b', { every: '30s', overlap: false, catchUp: 'none' });
+  await emails.schedule('ping', 'ping', undefined, { every: 60_000 });
+  const removed: boolean = await emails.unschedule('weekly');
+  // @ts-expect-error -- 'sendEmial' is not a method of EmailJobs
+  await emails.schedule('weekly', 'sendEmial', welcome, { every: '1m' });
+  // @ts-expect-error -- the payload of countWords is a string
+  await emails.schedule('poll', 'countWords', welcome, { every: '1m' });
+  // @ts-expect-error -- timing is required
+  await emails.schedule('poll', 'countWords', 'a b');
+  // @ts-expect-error -- cron and every exclude each other
+  await emails.schedule('poll', 'countWords', 'a b', { every: '1m', cron: '* * * * *' });
+  // @ts-expect-error -- a timezone belongs to cron only
+  await emails.schedule('poll', 'countWords', 'a b', { every: '1m', timezone: 'UTC' });
+  void removed;
+}

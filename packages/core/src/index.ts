@@ -8,7 +8,7 @@ export { JobsModule } from './module/jobs.module.js';
 export type { JobsModuleOptions, JobsMode, JobsTestingOptions, JobsTracingOptions } from './module/jobs-options.interface.js';
 export { JOBS_DRIVER, getProducerToken } from './module/jobs.tokens.js';
 
-export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs } from './producer/producer.interface.js';
+export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs, ScheduleArgs } from './producer/producer.interface.js';
 export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';

@@ -113,6 +113,23 @@ describe('dashboard pages', () => {
     expect(page.text).toContain('/jobs/schedules/nightly-cleanup/pause');
   });
 
+  it('lists runtime schedules beside code ones, with their job, and removes one with its Remove button', async () => {
+    await booted.producer.schedule(XSS_SCRIPT, 'send', { to: 'digest@example.com' }, { every: '30m' });
+    const page = await get('/jobs/schedules');
+    expect(page.text).toMatch(/data-schedule-row="hourly-sync"[\s\S]*?source-code/);
+    expect(page.text).toMatch(/data-schedule-row="&lt;script&gt;[^"]*"[\s\S]*?runs FixtureJobs\.(?:<wbr>)?send[\s\S]*?source-runtime[\s\S]*?every 30 min/);
+    expect(page.text).not.toContain('<script>alert');
+    expect(page.text).not.toContain('/jobs/schedules/hourly-sync/remove');
+    const action = `/jobs/schedules/${encodeURIComponent(XSS_SCRIPT)}/remove`;
+    expect(page.text).toContain(action);
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1]!;
+    const post = () => request(booted.app.getHttpServer()).post(action).set('Authorization', BASIC).set('Cookie', cookie).set('x-csrf-token', token).set('Accept', 'application/json');
+    expect((await post()).body).toEqual({ ok: true, message: `Removed runtime schedule ${XSS_SCRIPT}.` });
+    expect((await post()).body).toEqual({ ok: false, message: `No runtime schedule ${XSS_SCRIPT} to remove.` });
+    expect((await booted.admin.schedules()).map(({ name }) => name)).toEqual(['nightly-cleanup', 'hourly-sync']);
+  });
+
   it('answers ?partial=1 with the live region only, and serves the shipped script and stylesheet', async () => {
     const partial = await get('/jobs?partial=1');
     expect(partial.text).not.toContain('<html');

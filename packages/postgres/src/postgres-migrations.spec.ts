@@ -18,15 +18,16 @@ describe('PostgreSQL schema migrations', () => {
     await Promise.all(drivers.map((driver) => driver.open()));
     await Promise.all(drivers.map((driver) => driver.close()));
     const { rows } = await postgres.pool().query('SELECT version FROM raced.migrations');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
-    expect(SCHEMA_VERSION).toBe(2);
+    // Version 3 belongs to another change (job dependencies); this package's plan has 1, 2 and 4.
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 4 }]);
+    expect(SCHEMA_VERSION).toBe(4);
   });
 
   it('leaves migration to the team with migrate: false: refuses an old schema naming the command, then runs on the migrated one', async () => {
     const driver = new PostgresDriver({ url: postgres.url(), schema: 'by_hand', migrate: false });
-    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 2\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
-    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2], version: 2 });
-    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 2 });
+    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 4\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
+    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2, 4], version: 4 });
+    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 4 });
     await driver.open();
     expect(await driver.enqueue([{ id: 'a', queue: 'q', name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0 }])).toEqual([{ id: 'a', created: true, state: 'waiting' }]);
     await driver.close();
@@ -53,9 +54,26 @@ describe('PostgreSQL schema migrations', () => {
     expect(await driver.counts('q')).toMatchObject({ waiting: 1, active: 2, dead: 1, cancelled: 1 });
   });
 
+  it('upgrades a version 2 schema to runtime schedules in place, its jobs untouched', async () => {
+    const names = schemaNames('from_v2');
+    const client = await postgres.pool().connect();
+    try {
+      await applyMigrations(client, names, { ...DRIVER_MIGRATIONS, steps: DRIVER_MIGRATIONS.steps.slice(0, 2) });
+    } finally {
+      client.release();
+    }
+    const before = await postgres.openDriver({ schema: 'from_v2', migrate: false }).catch((error: unknown) => error);
+    expect(String(before)).toContain('schema "from_v2" is at version 2, this package needs 4');
+    const driver = await postgres.openDriver({ schema: 'from_v2' });
+    await driver.saveSchedule({ name: 'weekly', definition: '{"format":1}' });
+    expect(await driver.loadSchedules()).toEqual({ version: 1, schedules: [{ name: 'weekly', definition: '{"format":1}' }] });
+    const { rows } = await postgres.pool().query('SELECT version FROM from_v2.migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 4 }]);
+  });
+
   it('migrates from the command line, the driver\'s tables or the outbox\'s', async () => {
     const first = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
-    expect(first.stdout).toContain('driver schema "cli" at version 2 (applied version(s) 1, 2)');
+    expect(first.stdout).toContain('driver schema "cli" at version 4 (applied version(s) 1, 2, 4)');
     const again = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
     expect(again.stdout).toContain('(already up to date)');
     const outbox = await run(process.execPath, [BIN, '--outbox'], { env: { ...process.env, DATABASE_URL: postgres.url() } });

@@ -1,19 +1,20 @@
 import type {
   CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord,
-  JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule, StoredSchedules,
+  TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import type pg from 'pg';
 import { CancelWatchers } from './cancel-watchers.js';
 import { NotificationListener } from './notification-listener.js';
 import { PostgresEventFeed } from './postgres-event-feed.js';
 import { PostgresReads } from './postgres-reads.js';
+import { PostgresRuntimeSchedules } from './postgres-runtime-schedules.js';
 import { resolvePool, type PostgresDriverOptions } from './postgres-driver-options.js';
 import { JOB_COLUMNS, jobsParameter, toLeased, type JobRow } from './row-codec.js';
 import { applyMigrations, SCHEMA_VERSION, schemaVersion } from './schema/migrations.js';
 import { schemaNames, type SchemaNames } from './schema/schema-names.js';
 import { transactionQuery } from './transaction-query.js';
 import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
-
 
 /** Rows per bounded admin chunk (removeAllDead, retryAllDead). */
 const ADMIN_CHUNK = 1_000;
@@ -36,6 +37,7 @@ export class PostgresDriver implements QueueDriver {
   private readonly feed: PostgresEventFeed;
   private readonly reads: PostgresReads;
   private readonly cancelWatchers: CancelWatchers;
+  private readonly runtimeSchedules: PostgresRuntimeSchedules;
   private listener: NotificationListener | undefined;
   /** The app's logger (JobsModule hands it over); a logger given in the options wins. */
   private appLogger: WarnSink | undefined;
@@ -49,6 +51,7 @@ export class PostgresDriver implements QueueDriver {
     this.reads = new PostgresReads(this.names, (text, values) => this.rows(text, values));
     this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
     this.cancelWatchers = new CancelWatchers((message) => this.warn(message));
+    this.runtimeSchedules = new PostgresRuntimeSchedules(this.names, (text, values) => this.rows(text, values), (message) => this.warn(message));
   }
 
   /** The schema this driver uses. */
@@ -71,14 +74,18 @@ export class PostgresDriver implements QueueDriver {
     }
     try {
       await this.prepareSchema();
-      const { eventChannel, wakeChannel, cancelChannel } = this.names;
-      const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel, cancelChannel], {
+      const { eventChannel, wakeChannel, cancelChannel, schedulesChannel } = this.names;
+      const listener = new NotificationListener(this.pool, [eventChannel, wakeChannel, cancelChannel, schedulesChannel], {
         notify: (channel, payload) => {
           if (channel === eventChannel) this.feed.receive(payload);
           else if (channel === cancelChannel) this.cancelWatchers.receive(payload);
+          else if (channel === schedulesChannel) this.runtimeSchedules.receive();
           else this.waiters.notify(payload);
         },
-        reconnected: () => this.waiters.wakeAll(),
+        reconnected: () => {
+          this.waiters.wakeAll();
+          this.runtimeSchedules.receive();
+        },
       }, (message) => this.warn(message));
       await listener.start();
       this.listener = listener;
@@ -159,30 +166,12 @@ export class PostgresDriver implements QueueDriver {
     return this.feed.subscribe(listener);
   }
 
-  getJob(queue: string, id: string): Promise<JobRecord | null> {
-    return this.reads.getJob(queue, id);
-  }
-
-  counts(queue: string): Promise<JobCounts> {
-    return this.reads.counts(queue);
-  }
-
-  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
-    return this.reads.list(queue, state, options);
-  }
-
-  queues(): Promise<string[]> {
-    return this.reads.queues();
-  }
-
-  isPaused(queue: string): Promise<boolean> {
-    return this.reads.isPaused(queue);
-  }
-
-  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
-    return this.reads.scheduleStates(schedules);
-  }
-
+  getJob(queue: string, id: string): Promise<JobRecord | null> { return this.reads.getJob(queue, id); }
+  counts(queue: string): Promise<JobCounts> { return this.reads.counts(queue); }
+  list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> { return this.reads.list(queue, state, options); }
+  queues(): Promise<string[]> { return this.reads.queues(); }
+  isPaused(queue: string): Promise<boolean> { return this.reads.isPaused(queue); }
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return this.reads.scheduleStates(schedules); }
   async retry(queue: string, id: string): Promise<boolean> {
     return (await this.call<boolean>('revive($1, $2)', [queue, id])) === true;
   }
@@ -228,6 +217,13 @@ export class PostgresDriver implements QueueDriver {
   async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
     await this.call('set_schedule_paused($1, $2, $3)', [schedule.queue, schedule.name, paused]);
   }
+
+  saveSchedule(schedule: StoredSchedule): Promise<void> { return this.runtimeSchedules.save(schedule); }
+  removeSchedule(name: string): Promise<StoredSchedule | null> { return this.runtimeSchedules.remove(name); }
+  loadSchedules(): Promise<StoredSchedules> { return this.runtimeSchedules.load(); }
+  scheduleVersion(): Promise<number> { return this.runtimeSchedules.version(); }
+  /** Hears runtime schedule changes from every process (NOTIFY on the schema's schedules channel). */
+  watchSchedules(listener: () => void): () => void { return this.runtimeSchedules.watch(listener); }
 
   private watchPool(): void {
     // An idle pooled connection that drops must not crash the process; the next query reconnects.

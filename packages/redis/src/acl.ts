@@ -26,6 +26,8 @@ export const REDIS_ACL_COMMANDS = {
   reads: ['get', 'hgetall', 'hmget', 'zcard', 'zrange', 'zrevrange', 'smembers', 'exists', 'time', 'type', 'scard', 'zcount'],
   /** Pause, schedule pause, queue registry; an idle worker's readiness read clears the wake marker (DEL). */
   writes: ['set', 'hset', 'sadd', 'del'],
+  /** Runtime schedules (redis-runtime-schedules.ts): one MULTI per change, announced on the schedules channel. */
+  runtimeSchedules: ['hget', 'hgetall', 'hset', 'hdel', 'incr', 'get', 'publish'],
   /** The readiness read is one transaction, so clearing the marker cannot miss a job enqueued in between. */
   transactions: ['multi', 'exec'],
   /** ioredis' ready check after (re)connecting and the driver's eviction-policy check both read INFO. */

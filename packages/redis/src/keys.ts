@@ -37,6 +37,11 @@ export type QueueKey = (typeof QUEUE_KEYS)[number];
  *                        workers; every process listens to all of them with one PSUBSCRIBE {p:*}:wake
  *   {p:q}:schedule:<n>   HASH  paused, lastTickAt, lastJobId of a schedule whose jobs go to q
  *   {p}:queues           SET   names of known queues (admin only, never on the hot path)
+ *   {p:}:schedules       HASH  name -> definition JSON of a runtime schedule (Producer.schedule); the empty
+ *   {p:}:schedules:version STRING  queue name (invalid for a queue) keeps these apart from every queue's keys
+ *                        counter, INCR on every save and removal (the schedulers' slow poll reads it)
+ *   {p:}:wake            pub/sub CHANNEL: "s" after a runtime schedule changed (matches the wake pattern,
+ *                        so the one PSUBSCRIBE and the ACL's channel rule cover it)
  *
  * Layout 1 (before 0.2) kept a hash `{p:q}:job:<id>` and a string `{p:q}:pl:<id>` per job and
  * zsets `{p:q}:waiting|delayed|active|completed|dead` of "<seq16>:<id>": the driver moves such
@@ -111,6 +116,20 @@ export class KeySchema {
 
   queues(): string {
     return `{${this.prefix}}:queues`;
+  }
+
+  /** The runtime schedules' hash (see the schema above). */
+  runtimeSchedules(): string {
+    return `{${this.prefix}:}:schedules`;
+  }
+
+  runtimeScheduleVersion(): string {
+    return `{${this.prefix}:}:schedules:version`;
+  }
+
+  /** Where a change of the runtime schedules is announced; the wake pattern matches it. */
+  schedulesChannel(): string {
+    return `{${this.prefix}:}:wake`;
   }
 
   private base(queue: string): string {

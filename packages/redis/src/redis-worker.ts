@@ -14,6 +14,7 @@ export class RedisWorker implements WorkerPort {
   private readonly wakes: WakeSubscriber;
   private readonly nonces = new RandomText();
   private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
+  private readonly scheduleWatchers = new Set<() => void>();
 
   constructor(
     private readonly context: DriverContext,
@@ -22,7 +23,8 @@ export class RedisWorker implements WorkerPort {
     const { client, keys } = context;
     const readiness = new QueueReadiness(client, keys);
     this.wakes = new WakeSubscriber(
-      client, keys, (queue) => this.waiter.notify(queue), (queue, id) => this.cancelled(queue, id), () => this.waiter.resync(), report,
+      client, keys, (queue) => this.waiter.notify(queue), (queue, id) => this.cancelled(queue, id), () => this.resynced(), report,
+      () => this.scheduleWatchers.forEach((watcher) => watcher()),
     );
     this.waiter = new WakeWaiter((queue) => readiness.read([queue]), this.wakes);
   }
@@ -37,6 +39,20 @@ export class RedisWorker implements WorkerPort {
     this.cancelWatchers.add(listener);
     void this.context.ready().then(() => this.wakes.start()).catch(() => undefined);
     return () => this.cancelWatchers.delete(listener);
+  }
+
+  /** Hears of runtime schedules saved or removed in any process, on the wake-up subscription. */
+  watchSchedules(listener: () => void): () => void {
+    const own = (): void => listener();
+    this.scheduleWatchers.add(own);
+    void this.context.ready().then(() => this.wakes.start()).catch(() => undefined);
+    return () => this.scheduleWatchers.delete(own);
+  }
+
+  /** Back after a reconnect: messages may be lost, so queues are re-checked and schedules re-read. */
+  private resynced(): void {
+    this.waiter.resync();
+    this.scheduleWatchers.forEach((watcher) => watcher());
   }
 
   private cancelled(queue: string, id: string): void {

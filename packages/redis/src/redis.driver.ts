@@ -1,6 +1,6 @@
 import type {
   CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState, LeasedJob,
-  LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule, StoredSchedules, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { ScriptRunner, type DriverContext } from './driver-context.js';
@@ -14,6 +14,7 @@ import { RedisAdmin } from './redis-admin.js';
 import { RedisFlow } from './redis-flow.js';
 import { RedisLifecycle } from './redis-lifecycle.js';
 import { RedisProducer } from './redis-producer.js';
+import { RedisRuntimeSchedules } from './redis-runtime-schedules.js';
 import { RedisSchedules } from './redis-schedules.js';
 import { RedisWorker } from './redis-worker.js';
 import { defineScripts, scriptsOf } from './scripts.js';
@@ -45,6 +46,7 @@ export class RedisDriver implements QueueDriver {
   private readonly producer: RedisProducer;
   private readonly admin: RedisAdmin;
   private readonly schedules: RedisSchedules;
+  private readonly runtimeSchedules: RedisRuntimeSchedules;
   private readonly flow: RedisFlow;
   private readonly reader: EventReader;
   private readonly registry: QueueRegistry;
@@ -85,6 +87,7 @@ export class RedisDriver implements QueueDriver {
     this.admin = new RedisAdmin(context);
     this.flow = new RedisFlow(context);
     this.schedules = new RedisSchedules(context, remember, notify);
+    this.runtimeSchedules = new RedisRuntimeSchedules(context);
     client.on('error', () => undefined); // ioredis reconnects by itself; calls report failures.
   }
 
@@ -147,6 +150,12 @@ export class RedisDriver implements QueueDriver {
   setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
     return this.adminCall(`${paused ? 'pause' : 'resume'} of schedule "${schedule.name}"`, () => this.schedules.setSchedulePaused(schedule, paused));
   }
+
+  saveSchedule(schedule: StoredSchedule): Promise<void> { return this.adminCall(`save of runtime schedule "${schedule.name}"`, () => this.runtimeSchedules.save(schedule)); }
+  removeSchedule(name: string): Promise<StoredSchedule | null> { return this.adminCall(`removal of runtime schedule "${name}"`, () => this.runtimeSchedules.remove(name)); }
+  loadSchedules(): Promise<StoredSchedules> { return this.adminCall('read of the runtime schedules', () => this.runtimeSchedules.load()); }
+  scheduleVersion(): Promise<number> { return this.adminCall('read of the runtime schedules version', () => this.runtimeSchedules.version()); }
+  watchSchedules(listener: () => void): () => void { return this.worker.watchSchedules(listener); }
 
   private adminCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return call().catch((error: unknown) => {

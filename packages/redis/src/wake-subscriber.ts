@@ -25,6 +25,8 @@ export class WakeSubscriber {
     private readonly onCancel: (queue: string, id: string) => void,
     private readonly onResync: () => void,
     private readonly onError: (error: unknown) => void,
+    /** A runtime schedule was saved or removed (on the schedules channel, redis-runtime-schedules.ts). */
+    private readonly onSchedules: () => void = () => undefined,
   ) {}
 
   /** Subscribes on the first call; resolves once the subscription is active (or at close). */
@@ -44,6 +46,7 @@ export class WakeSubscriber {
   }
 
   private readonly deliver = (_pattern: string, channel: string, message: string): void => {
+    if (channel === this.keys.schedulesChannel()) return this.closed ? undefined : this.onSchedules();
     const queue = this.keys.queueOfWakeChannel(channel);
     if (queue === undefined || this.closed) return;
     if (message.startsWith('c')) this.onCancel(queue, message.slice(1));

@@ -11,8 +11,8 @@ let server: RedisServerHandle;
 let redis: Redis;
 let processes: ScheduleProcess[] = [];
 
-function start(label: string): ScheduleProcess {
-  const started = new ScheduleProcess(label, server.url);
+function start(label: string, kind: 'code' | 'runtime'): ScheduleProcess {
+  const started = new ScheduleProcess(label, server.url, kind);
   processes.push(started);
   return started;
 }
@@ -38,11 +38,16 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-describe('schedules across three processes on one Redis', () => {
+// The same rules for both kinds of schedule: @Cron/@Every, and the same four created with Producer.schedule.
+describe.each(['code', 'runtime'] as const)('%s schedules across three processes on one Redis', (kind) => {
   let windowRuns: Run[] = [];
+  beforeAll(async () => {
+    await stopAll();
+    await redis.del(RUNS_KEY);
+  }, 30_000);
 
   it('runs every tick of a 6-field cron and an @Every("1s") exactly once, enqueued within 1 s of its time', async () => {
-    const started = [start('a'), start('b'), start('c')];
+    const started = [start('a', kind), start('b', kind), start('c', kind)];
     const readyAt = Math.max(...(await Promise.all(started.map((process) => process.ready))));
     await sleep(WINDOW_MS);
     windowRuns = await readRuns(redis);
@@ -58,7 +63,7 @@ describe('schedules across three processes on one Redis', () => {
       expect(inside).toEqual([]);
       const lateness = runs.map((run) => run.enqueuedAt - run.tick);
       expect(Math.max(...lateness)).toBeLessThan(1_000);
-      console.log(`${schedule}: ${runs.length} ticks over ${new Set(runs.map((run) => run.pid)).size} processes, 0 duplicates, enqueue lateness max ${Math.max(...lateness)} ms, median ${lateness.sort((a, b) => a - b)[lateness.length >> 1]} ms`);
+      console.log(`${kind} ${schedule}: ${runs.length} ticks over ${new Set(runs.map((run) => run.pid)).size} processes, 0 duplicates, enqueue lateness max ${Math.max(...lateness)} ms, median ${lateness.sort((a, b) => a - b)[lateness.length >> 1]} ms`);
     }
   }, 40_000);
 
@@ -91,7 +96,7 @@ describe('schedules across three processes on one Redis', () => {
     await sleep(2_500); // at least two ticks pass with no scheduler anywhere
     await redis.del(RUNS_KEY);
     const spawnedAt = Date.now();
-    const restarted = start('d');
+    const restarted = start('d', kind);
     const readyAt = await restarted.ready;
     await sleep(1_500);
     const after = await readRuns(redis);
@@ -107,4 +112,56 @@ describe('schedules across three processes on one Redis', () => {
     expect(noneTicks).toEqual([]);
     expect(restarted.output).not.toContain('Caught up every-none');
   }, 30_000);
+});
+
+describe('runtime schedules on three processes while they change and die', () => {
+  let trio: ScheduleProcess[] = [];
+  beforeAll(async () => {
+    await stopAll();
+    await redis.del(RUNS_KEY);
+    trio = [start('e', 'runtime'), start('f', 'runtime'), start('g', 'runtime')];
+    await Promise.all(trio.map((process) => process.ready));
+  }, 30_000);
+
+  it('applies an upsert that changes `every` on every instance without a restart (propagation time measured)', async () => {
+    const [e] = trio;
+    await e!.command({ upsert: { name: 'changing', every: '1s' } });
+    await sleep(3_000);
+    const { startedAt, finishedAt } = await e!.command({ upsert: { name: 'changing', every: '2s' } });
+    await sleep(5_000);
+    // Each process logs when its scheduler re-armed the schedule, stamped with the epoch ms.
+    const appliedAt = trio.map((process) => Number(/(\d+) LOG \[JobsScheduler\] Runtime schedule "changing" changed: every 2000 ms/.exec(process.output)?.[1]));
+    expect(appliedAt.every((at) => Number.isFinite(at))).toBe(true);
+    const lags = appliedAt.map((at) => at - startedAt);
+    console.log(`runtime upsert every 1s → 2s: save ${finishedAt - startedAt} ms; applied ${lags.map((lag) => `${lag} ms`).join(', ')} after the call began (caller first, then the two others: Redis pub/sub)`);
+    expect(Math.max(...lags)).toBeLessThan(1_000);
+
+    const ticks = ticksOf(await readRuns(redis), 'changing');
+    expect(new Set(ticks).size).toBe(ticks.length);
+    const allApplied = Math.max(...appliedAt);
+    const before = ticks.filter((tick) => tick < startedAt && tick > startedAt - 2_500);
+    const after = ticks.filter((tick) => tick > allApplied);
+    expect(before.length).toBeGreaterThanOrEqual(2); // every second, before the change
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after.every((tick) => tick % 2_000 === 0)).toBe(true); // every other second, everywhere, after it
+  }, 30_000);
+
+  it('enqueues one job per tick of a runtime schedule while instances are killed (SIGKILL) and started', async () => {
+    const from = Date.now();
+    const [e, f, g] = trio;
+    await f!.kill();
+    await sleep(1_500);
+    await start('h', 'runtime').ready;
+    await g!.kill();
+    await sleep(1_500);
+    await start('i', 'runtime').ready;
+    await e!.kill();
+    await sleep(3_000);
+    const to = Date.now();
+    const runs = (await readRuns(redis)).filter((run) => run.schedule === 'every-second' && run.tick >= from && run.tick <= to);
+    const ids = runs.map((run) => run.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(missingSeconds(ticksOf(runs, 'every-second'), Math.ceil(from / 1_000) * 1_000, Math.floor(to / 1_000) * 1_000 - 2_000)).toEqual([]);
+    console.log(`runtime every-second while killing 3 and starting 2 instances: ${runs.length} ticks over ${new Set(runs.map((run) => run.pid)).size} processes, 0 duplicates, 0 missed`);
+  }, 40_000);
 });

@@ -47,9 +47,17 @@ export interface QueueInfo {
 export interface ScheduleInfo {
   name: string;
   queue: string;
-  /** Cron expression (`@Cron`) … */
+  /** `code`: a `@Cron`/`@Every` method; `runtime`: created by `Producer.schedule`, stored in the driver. */
+  source: 'code' | 'runtime';
+  /** Stored name of the job each tick enqueues (a code schedule's is its own name). */
+  job: string;
+  /** Runtime schedules: the payload of each tick. */
+  payload?: unknown;
+  /** Runtime schedules this process does not run, and why (e.g. its job is no longer a @Job of this app). */
+  problem?: string;
+  /** Cron expression (`@Cron`, `{ cron }`) … */
   expression?: string;
-  /** … or interval in ms (`@Every`). */
+  /** … or interval in ms (`@Every`, `{ every }`). */
   every?: number;
   timezone?: string;
   paused: boolean;

@@ -1,20 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_STATES, type JobState } from '../driver/job-record.js';
-import type { AdminPort, FlowPort, SchedulePort } from '../driver/driver-ports.js';
+import type { AdminPort, FlowPort } from '../driver/driver-ports.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import type { JobsOutbox, OutboxLag } from '../driver/transactional.js';
-import { JOBS_ADMIN_PORT, JOBS_FLOW_PORT, JOBS_OUTBOX, JOBS_SCHEDULE_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_ADMIN_PORT, JOBS_FLOW_PORT, JOBS_OUTBOX } from '../module/driver-roles.tokens.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import type { JobHandle } from '../producer/job-handle.interface.js';
-import { EnqueueService } from '../producer/enqueue.service.js';
-import type { JobDefinition } from '../registry/job-definition.js';
 import { JobRegistry } from '../registry/job.registry.js';
-import { messages } from '../registry/jobs.messages.js';
-import { nextTick } from '../scheduler/schedule.js';
-import { tickJob, tickOfJobId } from '../scheduler/tick-job.js';
 import type { JobInfo, QueueInfo, ScheduleInfo } from './job-info.interface.js';
 import { toJobInfo } from './job-info.mapper.js';
+import { ScheduleAdmin } from './schedule-admin.js';
 import { type FlowInfo, toFlowInfo, waitingReason } from './flow-report.js';
 
 const MAX_PAGE = 1_000;
@@ -24,9 +19,8 @@ const MAX_PAGE = 1_000;
 export class JobsAdmin {
   constructor(
     @Inject(JOBS_ADMIN_PORT) private readonly driver: AdminPort,
-    @Inject(JOBS_SCHEDULE_PORT) private readonly scheduleStore: Pick<SchedulePort, 'scheduleStates' | 'setSchedulePaused'>,
+    private readonly scheduleAdmin: ScheduleAdmin,
     private readonly registry: JobRegistry,
-    private readonly enqueuer: EnqueueService,
     @Inject(JOBS_CLOCK) private readonly clock: JobsClock,
     @Inject(JOBS_FLOW_PORT) private readonly flowPort: Pick<FlowPort, 'flowStatus'>,
     @Inject(JOBS_OUTBOX) private readonly outbox: JobsOutbox | null,
@@ -106,59 +100,27 @@ export class JobsAdmin {
     return this.driver.resume(queue);
   }
 
-  async schedules(): Promise<ScheduleInfo[]> {
-    const definitions = this.registry.schedules();
-    const states = await this.scheduleStore.scheduleStates(definitions.map(({ name, queue }) => ({ name, queue })));
-    const now = this.clock.now();
-    return Promise.all(
-      definitions.map(async (definition) => {
-        const spec = definition.schedule!.spec;
-        const state = states[definition.name];
-        const info: ScheduleInfo = {
-          name: definition.name,
-          queue: definition.queue,
-          paused: state?.paused ?? false,
-          nextRunAt: new Date(nextTick(spec, now)),
-        };
-        if (spec.kind === 'cron') Object.assign(info, { expression: spec.expression, timezone: spec.timezone });
-        else info.every = spec.everyMs;
-        if (state?.lastJobId !== undefined) {
-          const lastRun = await this.driver.getJob(definition.queue, state.lastJobId);
-          const lastRunAt = lastRun?.scheduledFor ?? tickOfJobId(state.lastJobId);
-          if (lastRunAt !== undefined) info.lastRunAt = new Date(lastRunAt);
-          info.lastRunState = lastRun?.state ?? 'missing';
-        }
-        if (state?.lastTickAt !== undefined && state.lastTickAt !== info.lastRunAt?.getTime()) {
-          info.lastSkippedAt = new Date(state.lastTickAt);
-        }
-        return info;
-      }),
-    );
+  /** Code (`@Cron`/`@Every`) and runtime (`Producer.schedule`) schedules, with `source` telling which. */
+  schedules(): Promise<ScheduleInfo[]> {
+    return this.scheduleAdmin.list();
   }
 
   /** Runs a schedule now, as an extra job with its own id; the regular ticks are unaffected. */
-  async trigger(scheduleName: string): Promise<JobHandle<unknown>> {
-    const definition = this.schedule(scheduleName);
-    const now = this.clock.now();
-    const job = { ...tickJob(definition, now, now), id: `trigger:${definition.name}:${randomUUID()}` };
-    const [handle] = await this.enqueuer.submit([job]);
-    return handle!;
+  trigger(scheduleName: string): Promise<JobHandle<unknown>> {
+    return this.scheduleAdmin.trigger(scheduleName);
   }
 
   /** Stops a schedule's ticks in every process until resumed. */
   pauseSchedule(scheduleName: string): Promise<void> {
-    const { name, queue } = this.schedule(scheduleName);
-    return this.scheduleStore.setSchedulePaused({ name, queue }, true);
+    return this.scheduleAdmin.setPaused(scheduleName, true);
   }
 
   resumeSchedule(scheduleName: string): Promise<void> {
-    const { name, queue } = this.schedule(scheduleName);
-    return this.scheduleStore.setSchedulePaused({ name, queue }, false);
+    return this.scheduleAdmin.setPaused(scheduleName, false);
   }
 
-  private schedule(name: string): JobDefinition {
-    const definition = this.registry.getByName(name);
-    if (!definition?.schedule) throw new InvalidJobInputError(messages.unknownSchedule(name));
-    return definition;
+  /** Removes a runtime schedule in every process (as `Producer.unschedule`); false when there is none. A code schedule's name is refused. */
+  removeSchedule(scheduleName: string): Promise<boolean> {
+    return this.scheduleAdmin.remove(scheduleName);
   }
 }

@@ -9,6 +9,7 @@ import { leaseConformance } from './leases.conformance.js';
 import { orderingConformance } from './ordering.conformance.js';
 import { retryConformance } from './retries.conformance.js';
 import { scheduleConformance } from './schedules.conformance.js';
+import { runtimeScheduleConformance } from './runtime-schedules.conformance.js';
 import { waitConformance } from './waits.conformance.js';
 
 export interface ConformanceOptions {
@@ -32,6 +33,7 @@ export function describeDriverConformance(label: string, createDriver: DriverFac
     adminConformance(fixture);
     eventConformance(fixture);
     scheduleConformance(fixture);
+    runtimeScheduleConformance(fixture);
     flowConformance(fixture);
     cancelConformance(fixture);
   });

@@ -1,10 +1,12 @@
 import type { AdminPort, EventFeed, FlowPort, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
+import type { RuntimeSchedulePort } from './runtime-schedule-port.js';
 
 export type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LaneStatus, LeaseRef, ListOptions, RateLimit, ScheduleRef, ScheduleState,
   TickOutcome, TickRequest,
 } from './driver-items.js';
 export type { AdminPort, EventFeed, FlowPort, JobCanceller, JobReader, LifecyclePort, ProducerPort, SchedulePort, WorkerPort } from './driver-ports.js';
+export type { RuntimeSchedulePort, StoredSchedule, StoredSchedules } from './runtime-schedule-port.js';
 
 /**
  * The one seam between nest-jobs and a storage backend: every role port in
@@ -25,4 +27,4 @@ export type { AdminPort, EventFeed, FlowPort, JobCanceller, JobReader, Lifecycle
  * - A `limited` job waits in its lane (name, or name and group); fetch takes turns between
  *   lanes with room under their limits and the queue's other jobs, so no lane blocks another.
  */
-export interface QueueDriver extends LifecyclePort, WorkerPort, ProducerPort, AdminPort, SchedulePort, FlowPort, EventFeed {}
+export interface QueueDriver extends LifecyclePort, WorkerPort, ProducerPort, AdminPort, SchedulePort, RuntimeSchedulePort, FlowPort, EventFeed {}

@@ -9,9 +9,11 @@ export const JOBS_SCHEDULE_PORT = Symbol('nest-jobs:driver:schedule');
 export const JOBS_EVENT_FEED = Symbol('nest-jobs:driver:events');
 export const JOBS_LIFECYCLE_PORT = Symbol('nest-jobs:driver:lifecycle');
 export const JOBS_FLOW_PORT = Symbol('nest-jobs:driver:flow');
+export const JOBS_RUNTIME_SCHEDULE_PORT = Symbol('nest-jobs:driver:runtime-schedules');
 
 export const DRIVER_ROLE_TOKENS = [
   JOBS_WORKER_PORT, JOBS_PRODUCER_PORT, JOBS_ADMIN_PORT, JOBS_SCHEDULE_PORT, JOBS_EVENT_FEED, JOBS_LIFECYCLE_PORT, JOBS_FLOW_PORT,
+  JOBS_RUNTIME_SCHEDULE_PORT,
 ] as const;
 
 /** The module's `outbox` option, or null: transactional enqueue for drivers that cannot join the app's transaction. */

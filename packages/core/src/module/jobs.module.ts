@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { JobsAdmin } from '../admin/jobs-admin.js';
+import { ScheduleAdmin } from '../admin/schedule-admin.js';
 import { JobsExplorer } from '../discovery/jobs.explorer.js';
 import { JobEventListeners } from '../events/job-event-listeners.js';
 import { JobEvents } from '../events/job-events.js';
@@ -8,6 +9,8 @@ import { declaredJobClasses } from '../producer/declared-job-classes.js';
 import { EnqueueService } from '../producer/enqueue.service.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { RuntimeScheduleCatalog } from '../scheduler/runtime-schedule-catalog.js';
+import { RuntimeScheduleService } from '../producer/runtime-schedule.service.js';
 import { WorkerPool } from '../worker/worker-pool.js';
 import type { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { ProducerPort, SchedulePort } from '../driver/driver-ports.js';
@@ -65,9 +68,12 @@ const runtimeProviders: Provider[] = [
   JobEvents,
   // After JobsExplorer: its checks read the job names JobsExplorer registered.
   JobEventListeners,
+  ScheduleAdmin,
   JobsAdmin,
   WorkerPool,
+  RuntimeScheduleCatalog,
   Scheduler,
+  RuntimeScheduleService,
   JobsTester,
   {
     provide: JOBS_RUNTIME,
@@ -76,7 +82,7 @@ const runtimeProviders: Provider[] = [
   },
 ];
 
-const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService, JobsTester];
+const publicProviders = [JobEvents, JobsAdmin, JobRegistry, JOBS_DRIVER, EnqueueService, RuntimeScheduleService, JobsTester];
 /** Seen only by JobsStartModule (the symbol is not exported from the package). */
 const internalExports = [JOBS_RUNTIME];
 

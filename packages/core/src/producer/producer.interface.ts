@@ -1,5 +1,6 @@
 import type { JobContext } from '../interfaces/job-context.interface.js';
 import type { EnqueueOptions } from '../interfaces/job-options.interface.js';
+import type { RuntimeScheduleOptions } from '../interfaces/runtime-schedule-options.interface.js';
 import type { Jsonified, JsonPayload } from '../interfaces/json.interface.js';
 import type { JobHandle } from './job-handle.interface.js';
 
@@ -39,6 +40,11 @@ export type EnqueueArgs<T, K extends JobKey<T>> = [JobPayload<T, K>] extends [vo
   ? [payload?: JsonPayload<JobPayload<T, K>>, options?: EnqueueOptions]
   : [payload: JsonPayload<JobPayload<T, K>>, options?: EnqueueOptions];
 
+/** The arguments of `schedule` after the job key: the payload of each tick (`undefined` for a job that takes none), then when. */
+export type ScheduleArgs<T, K extends JobKey<T>> = [JobPayload<T, K>] extends [void]
+  ? [payload: undefined, options: RuntimeScheduleOptions]
+  : [payload: JsonPayload<JobPayload<T, K>>, options: RuntimeScheduleOptions];
+
 /** What job `K` resolves with, as JSON gives it back (a Date becomes a string). */
 export type JobResult<T, K extends JobKey<T>> = T[K] extends (...args: never[]) => infer R ? Jsonified<Awaited<R>> : never;
 
@@ -59,4 +65,11 @@ export interface Producer<T> {
   enqueue<K extends JobKey<T>>(job: K, ...args: EnqueueArgs<T, K>): Promise<JobHandle<JobResult<T, K>>>;
   /** Many jobs in one round trip; handles in input order. */
   enqueueMany<const I extends readonly EnqueueItem<T>[]>(items: I): Promise<{ -readonly [P in keyof I]: JobHandle<ItemResult<T, I[P]>> }>;
+  /**
+   * Creates or replaces (by `name`) a schedule that enqueues job `K` with `payload` on each tick,
+   * stored in the driver: every instance runs it, exactly once per tick, as it runs `@Cron`/`@Every`.
+   */
+  schedule<K extends JobKey<T>>(name: string, job: K, ...args: ScheduleArgs<T, K>): Promise<void>;
+  /** Removes the runtime schedule `name` from every instance; false when there is none. */
+  unschedule(name: string): Promise<boolean>;
 }

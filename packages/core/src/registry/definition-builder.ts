@@ -6,9 +6,9 @@ import type { HandlerInvoker, JobDefinition, ScheduleDefinition } from './job-de
 import { messages } from './jobs.messages.js';
 import { checkJobOptions, failFor, isValidQueueName } from './option-validators.js';
 import { buildFlow } from './flow-definition.js';
+import { scheduleRules } from './schedule-rules.js';
 
 const DEFAULT_QUEUE = 'default';
-const DEFAULT_CATCH_UP_WINDOW = 24 * 3_600_000;
 const DECORATOR_NAMES = { job: '@Job', cron: '@Cron', every: '@Every' } as const;
 
 export interface HandlerSource {
@@ -85,17 +85,5 @@ function buildSchedule(
     }
     spec = { kind: 'every', everyMs };
   }
-  if (options.catchUp !== undefined && options.catchUp !== 'none' && options.catchUp !== 'last') {
-    fail('catchUp', '"none" or "last"', options.catchUp);
-  }
-  if (options.overlap !== undefined && typeof options.overlap !== 'boolean') fail('overlap', 'a boolean', options.overlap);
-  if (options.catchUpWindow !== undefined && (!Number.isInteger(options.catchUpWindow) || options.catchUpWindow < 0)) {
-    fail('catchUpWindow', 'an integer number of ms ≥ 0', options.catchUpWindow);
-  }
-  return {
-    spec,
-    catchUp: options.catchUp ?? 'last',
-    catchUpWindow: options.catchUpWindow ?? DEFAULT_CATCH_UP_WINDOW,
-    overlap: options.overlap ?? true,
-  };
+  return { spec, ...scheduleRules(options, fail) };
 }

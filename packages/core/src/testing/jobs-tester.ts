@@ -9,6 +9,7 @@ import { FORGET_FLOW_USAGE, NEXT_LANE_START } from '../driver/memory/memory-test
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig, type TestingConfig } from '../module/jobs-config.js';
 import type { JobKey, JobPayload } from '../producer/producer.interface.js';
+import { RuntimeScheduleService } from '../producer/runtime-schedule.service.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { messages } from '../registry/jobs.messages.js';
 import { parseInterval } from '../scheduler/schedule.js';
@@ -50,6 +51,7 @@ export class JobsTester {
     private readonly log: EnqueueLog,
     private readonly registry: JobRegistry,
     @Inject(JOBS_WORKER_PORT) private readonly driver: object,
+    private readonly runtimeSchedules: RuntimeScheduleService,
   ) {}
 
   /** The virtual clock's time. It starts at `testing.startAt` (default: the real time at bootstrap). */
@@ -125,8 +127,8 @@ export class JobsTester {
   /**
    * Forgets what was enqueued and removes every job this app's driver holds,
    * in any state, and the flow-control windows and holds (rate limits, dedupe,
-   * RateLimitedError), for a test that reuses the app of the one before it.
-   * The clock and the schedules' next ticks stay where they are.
+   * RateLimitedError) and the runtime schedules (`Producer.schedule`), for a test
+   * that reuses the app of the one before it. The clock and the code schedules' next ticks stay where they are.
    */
   reset(): Promise<void> {
     return this.exclusive('reset', async () => {
@@ -139,6 +141,7 @@ export class JobsTester {
         }
       }
       if (this.driver instanceof MemoryDriver) this.driver[FORGET_FLOW_USAGE]();
+      await this.runtimeSchedules.removeAll('JobsTester.reset()');
     });
   }
 

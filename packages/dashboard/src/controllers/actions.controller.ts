@@ -110,6 +110,14 @@ export class DashboardActionsController {
     return this.done(req, res, '/schedules', `Triggered schedule ${name}: job ${handle.id}.`);
   }
 
+  /** Runtime schedules only (`Producer.schedule`); a code schedule's name is refused by JobsAdmin. */
+  @Post('schedules/:name/remove')
+  @HttpCode(200)
+  async removeSchedule(@Req() req: DashboardRequest, @Res({ passthrough: true }) res: DashboardResponse, @Param('name') name: string): Promise<ActionResult | string> {
+    const removed = await this.admin.removeSchedule(name);
+    return this.done(req, res, '/schedules', removed ? `Removed runtime schedule ${name}.` : `No runtime schedule ${name} to remove.`, removed);
+  }
+
   private done(request: DashboardRequest, response: DashboardResponse, page: string, message: string, ok = true): ActionResult | string {
     setSecurityHeaders(response);
     if ((headerValue(request, 'accept') ?? '').includes('application/json')) return { ok, message };

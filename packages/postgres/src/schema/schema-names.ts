@@ -15,21 +15,24 @@ export interface SchemaNames {
   readonly outboxChannel: string;
   /** Channel of cancels of active jobs: `["queue", "id"]`, for the workers running them. */
   readonly cancelChannel: string;
+  /** Channel of runtime schedule changes (empty payload): schedulers re-read the definitions. */
+  readonly schedulesChannel: string;
 }
 
 export function schemaNames(schema: string, culprit = 'PostgresDriver'): SchemaNames {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw new Error(`${culprit}: schema must be a lower-case SQL identifier of 1–48 characters (letters, digits, _; got ${JSON.stringify(schema)}).`);
   }
-  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake`, outboxChannel: `${schema}:outbox`, cancelChannel: `${schema}:cancels` };
+  return { schema, ident: `"${schema}"`, eventChannel: `${schema}:events`, wakeChannel: `${schema}:wake`, outboxChannel: `${schema}:outbox`, cancelChannel: `${schema}:cancels`, schedulesChannel: `${schema}:schedules` };
 }
 
-/** Fills a SQL template: `@s.` is the schema, `@events`, `@wake`, `@outbox` and `@cancels` the channel names as string literals. */
+/** Fills a SQL template: `@s.` is the schema, `@events`, `@wake`, `@outbox`, `@cancels` and `@schedules` the channel names as string literals. */
 export function fillTemplate(template: string, names: SchemaNames): string {
   return template
     .replaceAll('@s.', `${names.ident}.`)
     .replaceAll('@events', `'${names.eventChannel}'`)
     .replaceAll('@wake', `'${names.wakeChannel}'`)
     .replaceAll('@outbox', `'${names.outboxChannel}'`)
-    .replaceAll('@cancels', `'${names.cancelChannel}'`);
+    .replaceAll('@cancels', `'${names.cancelChannel}'`)
+    .replaceAll('@schedules', `'${names.schedulesChannel}'`);
 }

@@ -11,10 +11,10 @@ export class ScheduleProcess {
   readonly ready: Promise<number>;
   readonly exited: Promise<void>;
 
-  constructor(readonly label: string, redisUrl: string) {
+  constructor(readonly label: string, redisUrl: string, kind: 'code' | 'runtime' = 'code') {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SCRUBBED.test(name)));
     this.child = spawn(process.execPath, ['--enable-source-maps', APP], {
-      env: { ...inherited, NO_COLOR: '1', SCHEDULE_TEST_REDIS_URL: redisUrl },
+      env: { ...inherited, NO_COLOR: '1', SCHEDULE_TEST_REDIS_URL: redisUrl, SCHEDULE_TEST_KIND: kind },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.text += chunk.toString()));
@@ -30,17 +30,24 @@ export class ScheduleProcess {
     return this.text;
   }
 
-  /** Sends a pause/resume command and waits until JobsAdmin in that process has applied it. */
-  command(command: { pause: string } | { resume: string }): Promise<void> {
+  /** Sends a command and waits until that process has applied it; resolves with when it started and finished there. */
+  command(command: { pause: string } | { resume: string } | { upsert: { name: string; every: string } }): Promise<{ startedAt: number; finishedAt: number }> {
     return new Promise((resolve) => {
-      const onMessage = (message: { done?: unknown }): void => {
+      const onMessage = (message: { done?: unknown; startedAt?: number; finishedAt?: number }): void => {
         if (!message.done) return;
         this.child.off('message', onMessage);
-        resolve();
+        resolve({ startedAt: message.startedAt!, finishedAt: message.finishedAt! });
       };
       this.child.on('message', onMessage);
       this.child.send(command);
     });
+  }
+
+  /** SIGKILL: no shutdown at all, as a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** SIGTERM (graceful shutdown), SIGKILL after `timeoutMs`. */

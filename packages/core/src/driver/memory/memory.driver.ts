@@ -1,11 +1,13 @@
 import type { DriverEvent } from '../driver-event.js';
 import type { CancelOutcome, EnqueueResult, JobCounts, JobRecord, JobState, LeasedJob, LeaseOutcome, NewJob } from '../job-record.js';
 import type {
-  CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
+  CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule,
+  StoredSchedules, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryLifecycle } from './memory-lifecycle.js';
 import { MemoryQueue } from './memory-queue.js';
+import { MemoryRuntimeSchedules } from './memory-runtime-schedules.js';
 import { MemorySchedules } from './memory-schedules.js';
 import { MemoryWakeups } from './memory-wakeups.js';
 import { ATTACH_TEST_CLOCK, FORGET_FLOW_USAGE, NEXT_LANE_START } from './memory-test-hooks.js';
@@ -18,7 +20,6 @@ export interface MemoryDriverOptions {
   /** Failed tries kept per job, oldest dropped first. Default 20, as every driver keeps. */
   maxErrorsKept?: number;
 }
-
 
 const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
 
@@ -33,6 +34,7 @@ export class MemoryDriver implements QueueDriver {
   /** What `queues()` lists: registered queues and queues that ever got a job (not those merely read). */
   private readonly knownQueues = new Set<string>();
   private readonly schedules = new MemorySchedules();
+  private readonly runtimeSchedules = new MemoryRuntimeSchedules();
   private readonly events = new MemoryEventBus();
   private readonly wakeups = new MemoryWakeups();
   private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
@@ -165,9 +167,7 @@ export class MemoryDriver implements QueueDriver {
     return Promise.resolve(job ? toRecord(job) : null);
   }
 
-  counts(queueName: string): Promise<JobCounts> {
-    return Promise.resolve(this.queue(queueName).counts());
-  }
+  counts(queueName: string): Promise<JobCounts> { return Promise.resolve(this.queue(queueName).counts()); }
 
   list(queueName: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
     const jobs = this.queue(queueName).inState(state);
@@ -262,14 +262,13 @@ export class MemoryDriver implements QueueDriver {
     return Promise.resolve(outcome);
   }
 
-  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> {
-    return Promise.resolve(this.schedules.snapshot(schedules));
-  }
-
-  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
-    this.schedules.setPaused(schedule, paused);
-    return Promise.resolve();
-  }
+  scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return Promise.resolve(this.schedules.snapshot(schedules)); }
+  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> { return Promise.resolve(this.schedules.setPaused(schedule, paused)); }
+  saveSchedule(schedule: StoredSchedule): Promise<void> { return this.runtimeSchedules.saveSchedule(schedule); }
+  removeSchedule(name: string): Promise<StoredSchedule | null> { return this.runtimeSchedules.removeSchedule(name); }
+  loadSchedules(): Promise<StoredSchedules> { return this.runtimeSchedules.loadSchedules(); }
+  scheduleVersion(): Promise<number> { return this.runtimeSchedules.scheduleVersion(); }
+  watchSchedules(listener: () => void): () => void { return this.runtimeSchedules.watchSchedules(listener); }
 
   private enqueueOne(job: NewJob): EnqueueResult {
     const result = this.lifecycle.enqueue(this.queue(job.queue), job);
