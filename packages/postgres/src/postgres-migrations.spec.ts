@@ -43,7 +43,7 @@ describe('PostgreSQL schema migrations', () => {
       client.release();
     }
     const driver = await postgres.openDriver({ schema: 'from_v1' });
-    expect(await driver.counts('q')).toEqual({ waiting: 2, delayed: 0, active: 0, completed: 0, dead: 1, expired: 0, cancelled: 0 });
+    expect(await driver.counts('q')).toEqual({ blocked: 0, waiting: 2, delayed: 0, active: 0, completed: 0, dead: 1, expired: 0, cancelled: 0 });
     expect(await driver.cancel('q', 'old-2', 'upgraded')).toBe('cancelled');
     expect((await driver.fetch('q', { max: 10, leaseMs: 60_000 })).map((job) => job.id)).toEqual(['old-1']);
     await driver.setFlowLimits('q', { n: { concurrency: 1 } });

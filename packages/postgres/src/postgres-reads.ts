@@ -31,7 +31,7 @@ export class PostgresReads {
   async counts(queue: string): Promise<JobCounts> {
     const rows = await this.rows<{ state: JobState; count: number }>(
       `SELECT state, count(*)::integer AS count FROM ${this.names.ident}.jobs WHERE queue = $1 GROUP BY state`, [queue]);
-    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 };
+    const counts: JobCounts = { blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 };
     for (const row of rows) counts[row.state] = row.count;
     return counts;
   }
