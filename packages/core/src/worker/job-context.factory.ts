@@ -48,7 +48,6 @@ export function createJobContext(
       throw new RateLimitedError(ms);
     },
     async dependencies<T extends readonly unknown[]>(): Promise<T> {
-      if (!job.dependsOn?.length) return [] as unknown as T;
       const statuses = await driver.dependencies(job.queue, job.id);
       return (statuses ?? []).map((status) => (status.result === undefined ? status.outcome === 'completed' ? null : undefined : fromJson(status.result))) as unknown as T;
     },

@@ -1,10 +1,11 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
--- @include keys, now_ms, int, b36, guard, many, record, finish, emit
+-- @include keys, now_ms, int, b36, guard, many, record, finish, emit, handover
 -- @lazy wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
--- Returns one 1 (ok) or 0 (lost) per job.
+-- Returns one 1 (ok) or 0 (lost) per job, then, when jobs blocked on these now have hand-over records
+-- (handover.lua), how many.
 -- One HMGET reads every record; the index moves, record and result writes, events and
 -- retention trims go in one call each for the whole batch.
 local now = now_ms()
@@ -90,6 +91,8 @@ if stops then
   end
 end
 for e = 1, #events, 4 do emit('C', events[e], events[e + 1], events[e + 2], events[e + 3]) end
+-- Jobs blocked on these: one EXISTS for the batch when none are (handover.lua).
+for e = 1, #events, 4 do handover(events[e], 'c', events[e + 3] ~= 'null' and events[e + 3] or nil) end
 local function forget(gone)
   call_many('HDEL', K.jobs, gone)
   call_many('HDEL', K.results, gone)
@@ -124,4 +127,5 @@ for _, spec in ipairs(trims) do
 end
 -- A lane may have waited for one of these slots: idle workers look again.
 if stops then lazy().wake() end
+if HANDED_OVER > 0 then out[#out + 1] = HANDED_OVER end
 return out
