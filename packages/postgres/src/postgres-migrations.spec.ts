@@ -18,15 +18,15 @@ describe('PostgreSQL schema migrations', () => {
     await Promise.all(drivers.map((driver) => driver.open()));
     await Promise.all(drivers.map((driver) => driver.close()));
     const { rows } = await postgres.pool().query('SELECT version FROM raced.migrations');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('leaves migration to the team with migrate: false: refuses an old schema naming the command, then runs on the migrated one', async () => {
     const driver = new PostgresDriver({ url: postgres.url(), schema: 'by_hand', migrate: false });
-    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 2\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
-    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2], version: 2 });
-    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 2 });
+    await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 3\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
+    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2, 3], version: 3 });
+    expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 3 });
     await driver.open();
     expect(await driver.enqueue([{ id: 'a', queue: 'q', name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0 }])).toEqual([{ id: 'a', created: true, state: 'waiting' }]);
     await driver.close();
@@ -55,7 +55,7 @@ describe('PostgreSQL schema migrations', () => {
 
   it('migrates from the command line, the driver\'s tables or the outbox\'s', async () => {
     const first = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
-    expect(first.stdout).toContain('driver schema "cli" at version 2 (applied version(s) 1, 2)');
+    expect(first.stdout).toContain('driver schema "cli" at version 3 (applied version(s) 1, 2, 3)');
     const again = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
     expect(again.stdout).toContain('(already up to date)');
     const outbox = await run(process.execPath, [BIN, '--outbox'], { env: { ...process.env, DATABASE_URL: postgres.url() } });

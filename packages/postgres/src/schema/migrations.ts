@@ -11,6 +11,7 @@ import { flowLanesV2 } from './v2-flow-lanes.sql.js';
 import { flowTablesV2 } from './v2-flow-tables.sql.js';
 import { producerV2 } from './v2-producer.sql.js';
 import { settleV2 } from './v2-settle.sql.js';
+import { dependenciesV3 } from './v3-dependencies.sql.js';
 import { fillTemplate, type SchemaNames } from './schema-names.js';
 
 /** One step of the schema, applied once, in version order, inside one transaction with the others. */
@@ -38,6 +39,7 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
       description: 'flow control (lanes, limits, holds, dedupe, expiry), cancellation, trace context',
       sql: flowTablesV2 + flowLanesV2 + fetchV2 + settleV2 + producerV2 + flowAdminV2,
     },
+    { version: 3, description: 'job dependencies (blocked jobs, hand-over on the end of a dependency)', sql: dependenciesV3 },
   ],
 };
 

@@ -8,7 +8,7 @@
 -- o<n> and r<n> the outcome letter and result of the n-th (0-based, unblock.lua writes them); and the
 -- blocked ZSET, id by enqueuedAt. The driver registers the job with its dependencies afterwards (depend.lua).
 -- Returns per job { created (1|0), state }, flattened.
-local FLOW = string.sub(WAITING, 1, -9)
+local BASE = string.sub(WAITING, 1, -9)
 local ids = {}
 for i = 2, #ARGV, 6 do ids[#ids + 1] = ARGV[i] end
 local existing = hmget_many(K.jobs, ids)
@@ -29,14 +29,14 @@ for i = 2, #ARGV, 6 do
 end
 if #fresh == 0 then return out end
 guard('events')
-redis.call('ZCARD', FLOW .. 'blocked')
+redis.call('ZCARD', BASE .. 'blocked')
 for _, i in ipairs(fresh) do
   local id, name = ARGV[i], ARGV[i + 1]
-  local deps = FLOW .. 'deps:' .. id
+  local deps = BASE .. 'deps:' .. id
   redis.call('DEL', deps)
   redis.call('HSET', deps, 'refs', ARGV[i + 4], 'left', ARGV[i + 5])
   redis.call('HSET', K.jobs, id, 'b' .. ARGV[i + 3])
-  redis.call('ZADD', FLOW .. 'blocked', ARGV[i + 2], id)
+  redis.call('ZADD', BASE .. 'blocked', ARGV[i + 2], id)
   emit('Q', id, name, '0')
   emit('B', id, name, '0')
 end
