@@ -12,7 +12,7 @@ export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs 
 export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
-export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export type { DependencyInfo, JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
 export type { FlowInfo, FlowUsage, FlowLimitKind } from './admin/flow-report.js';
 export { heldBy } from './admin/flow-report.js';
 export type { FlowLimits, RateLimit } from './driver/driver-items.js';
