@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DependencyStatus } from '../driver/dependency-port.js';
 import type { JobRef, JobState, NewJob } from '../driver/job-record.js';
 import type { Fixture } from './fixture.js';
-import { sleep, until } from './fixture.js';
+import { sleep } from './fixture.js';
 
 /**
  * Job dependencies: a job enqueued with `dependsOn` is blocked until they all ended, then runs (or dies
