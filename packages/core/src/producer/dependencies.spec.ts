@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { InjectProducer } from '../decorators/inject-producer.decorator.js';
 import { Job } from '../decorators/job.decorator.js';
+import { OnJobEvent } from '../decorators/on-job-event.decorator.js';
 import { JobsAdmin } from '../admin/jobs-admin.js';
 import { JobEvents } from '../events/job-events.js';
 import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
@@ -32,15 +33,26 @@ class ReportJobs {
   }
 }
 
+const heard: string[] = [];
+
+@Injectable()
+class DependencyListener {
+  @OnJobEvent(['blocked', 'unblocked'], { job: 'ReportJobs.merge' })
+  hear(event: JobEvent): void {
+    heard.push(`${event.type} ${event.id}`);
+  }
+}
+
 let app: INestApplicationContext | undefined;
 afterEach(async () => {
   merged.length = 0;
+  heard.length = 0;
   await app?.close();
   app = undefined;
 });
 
 async function boot(): Promise<{ reports: Producer<ReportJobs>; admin: JobsAdmin; events: JobEvent[] }> {
-  ({ app } = await bootJobsApp([ReportJobs]));
+  ({ app } = await bootJobsApp([ReportJobs, DependencyListener]));
   await app.init();
   const events: JobEvent[] = [];
   app.get(JobEvents).events$.subscribe((event) => events.push(event));
@@ -56,6 +68,7 @@ describe('job dependencies through the producer, the worker and the admin', () =
     expect(merged).toEqual([{ payload: 'q1', results: [{ part: 3, rows: 30 }, { part: 1, rows: 10 }, { part: 2, rows: 20 }] }]);
     const types = events.filter((event) => event.id === total.id).map((event) => event.type);
     expect(types.slice(0, 3)).toEqual(['enqueued', 'blocked', 'unblocked']);
+    expect(heard).toEqual([`blocked ${total.id}`, `unblocked ${total.id}`]);
     const info = await admin.get('reports', total.id);
     expect(info!.dependencies).toEqual(parts.map((part, index) => ({
       queue: 'exports', id: part.id, state: 'completed', handedOver: true, result: { part: [3, 1, 2][index], rows: [30, 10, 20][index] },
