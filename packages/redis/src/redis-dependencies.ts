@@ -5,9 +5,15 @@ import type { DriverContext } from './driver-context.js';
 import { dependentEntry, dependScript, enqueueBlockedScript, type HandoverRecord, unblockScript } from './lua/dependency.scripts.js';
 
 const OUTCOMES: Record<string, DependencyOutcome> = { c: 'completed', d: 'dead', k: 'cancelled', x: 'expired', m: 'missing' };
-/** How often each process applies hand-over records a crash left in the queues it works on. */
-const SWEEP_MS = 1_000;
-/** Every this many sweeps, blocked jobs older than REGISTER_GRACE_MS are registered with their dependencies again. */
+/**
+ * The sweep's tick. Each tick looks at one queue this process works on, in turn, so an idle worker's
+ * cost does not grow with its number of queues (4 commands/s); queues with dependency work here in the
+ * last HOT_MS are looked at every HOT_EVERY ticks besides.
+ */
+const TICK_MS = 250;
+const HOT_EVERY = 4;
+const HOT_MS = 60_000;
+/** Every this many visits of a queue, its blocked jobs older than REGISTER_GRACE_MS are registered with their dependencies again. */
 const RESWEEP_EVERY = 10;
 const REGISTER_GRACE_MS = 5_000;
 /** Hand-over records applied per round, blocked jobs re-registered per queue per resweep. */
@@ -25,10 +31,14 @@ const RESWEEP_JOBS = 50;
  */
 export class RedisDependencies implements DependencyPort {
   private readonly tracked = new Set<string>();
+  /** Queues with dependency work in this process lately, and when. */
+  private readonly hot = new Map<string, number>();
+  private readonly visits = new Map<string, number>();
+  private turn: Iterator<string> | undefined;
   private readonly drains = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;
-  private sweeps = 0;
+  private ticks = 0;
   private readonly resweepOffsets = new Map<string, number>();
 
   constructor(private readonly context: DriverContext, private readonly report: (error: unknown) => void) {}
@@ -41,7 +51,7 @@ export class RedisDependencies implements DependencyPort {
       const replies = await this.context.runner.call(enqueueBlockedScript, queue, items.map((item) => item.job));
       replies.forEach((reply, n) => (results[items[n]!.index] = reply));
     }));
-    for (const job of jobs) this.track(job.queue);
+    for (const job of jobs) this.heat(job.queue);
     await this.register(jobs.filter((_, index) => results[index]!.created));
     return results;
   }
@@ -50,8 +60,14 @@ export class RedisDependencies implements DependencyPort {
   track(queue: string): void {
     if (this.tracked.has(queue)) return;
     this.tracked.add(queue);
-    this.timer ??= setInterval(() => void this.sweep(), SWEEP_MS);
+    this.timer ??= setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref?.();
+  }
+
+  /** A queue with dependency work here now: swept often for a while. */
+  private heat(queue: string): void {
+    this.track(queue);
+    this.hot.set(queue, Date.now());
   }
 
   /** Applies the hand-over records of `queue` (a job there just ended); one drain per queue at a time, re-run if asked meanwhile. */
@@ -73,7 +89,7 @@ export class RedisDependencies implements DependencyPort {
 
   /** `drain`, for callers that must not wait or fail on it: the sweep retries what fails. */
   drainSoon(queue: string): void {
-    this.track(queue);
+    this.heat(queue);
     this.drain(queue).catch(this.report);
   }
 
@@ -121,7 +137,7 @@ export class RedisDependencies implements DependencyPort {
       return { queue: ref.queue, dependencyId: ref.id, entry: dependentEntry(job.queue, job.id, index) };
     }));
     await Promise.all([...groupBy(entries, (entry) => entry.queue)].map(async ([queue, items]) => {
-      this.track(queue);
+      this.heat(queue);
       let written = 0;
       for (let start = 0; start < items.length; start += 5_000) written += await this.context.runner.call(dependScript, queue, items.slice(start, start + 5_000));
       if (written > 0) await this.drain(queue);
@@ -147,16 +163,39 @@ export class RedisDependencies implements DependencyPort {
     }
   }
 
-  private async sweep(): Promise<void> {
-    const resweep = ++this.sweeps % RESWEEP_EVERY === 0;
-    for (const queue of this.tracked) {
+  private async tick(): Promise<void> {
+    const queues = new Set<string>();
+    if (++this.ticks % HOT_EVERY === 0) {
+      for (const [queue, at] of this.hot) {
+        if (Date.now() - at > HOT_MS) this.hot.delete(queue);
+        else queues.add(queue);
+      }
+    }
+    const next = this.nextInTurn();
+    if (next !== undefined) queues.add(next);
+    for (const queue of queues) {
       try {
         await this.drain(queue);
-        if (resweep) await this.resweep(queue);
+        if (queue === next) {
+          const visits = (this.visits.get(queue) ?? 0) + 1;
+          this.visits.set(queue, visits);
+          if (visits % RESWEEP_EVERY === 0) await this.resweep(queue);
+        }
       } catch (error) {
         this.report(error);
       }
     }
+  }
+
+  /** The tracked queues one by one, round and round. */
+  private nextInTurn(): string | undefined {
+    if (this.tracked.size === 0) return undefined;
+    let step = this.turn?.next();
+    if (!step || step.done) {
+      this.turn = this.tracked.values();
+      step = this.turn.next();
+    }
+    return step.done ? undefined : step.value;
   }
 
   /** Registers blocked jobs older than the grace time again, for the dependencies they have no outcome of (idempotent). */
