@@ -22,11 +22,18 @@ export interface BenchConfig {
   /** Scenario ids to run; default all. */
   scenarios: string[] | undefined;
   resultsDir: string;
+  /** Suites to run: `redis` (nest-jobs, BullMQ, bee-queue), `postgres` (nest-jobs, pg-boss, graphile-worker, memory ceiling). */
+  suites: Array<'redis' | 'postgres'>;
+  /** Processing runs stop here and report the rate so far (a library that cannot finish N in time). */
+  processCapMs: number;
+  /** What the PostgreSQL suite runs with instead. */
+  postgres: Pick<BenchConfig, 'n' | 'latencyRate' | 'latencySeconds' | 'processCapMs'>;
 }
 
 const USAGE = `npm run bench -- [--quick] [--n 20000] [--runs 3] [--backlog 10000,200000] [--backlog-sample 10000]
                   [--latency-seconds 10] [--only nest-jobs,bullmq,bee-queue] [--scenarios enqueue-single,process-c50,...]
-env: BENCH_N, BENCH_RUNS, BENCH_BACKLOG`;
+                  [--suite redis,postgres] [--pg-n 5000]
+env: BENCH_N, BENCH_RUNS, BENCH_BACKLOG, BENCH_PG_N`;
 
 export function readConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const { values } = parseArgs({
@@ -42,6 +49,8 @@ export function readConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       only: { type: 'string' },
       scenarios: { type: 'string' },
       'results-dir': { type: 'string' },
+      suite: { type: 'string' },
+      'pg-n': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +74,14 @@ export function readConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     libraries: list(values.only),
     scenarios: list(values.scenarios),
     resultsDir: values['results-dir'] ?? new URL('../results/', import.meta.url).pathname,
+    suites: suites(values.suite),
+    processCapMs: Infinity,
+    postgres: {
+      n: positiveInt('--pg-n', values['pg-n'] ?? env.BENCH_PG_N, quick ? 1_000 : 5_000),
+      latencyRate: 200,
+      latencySeconds: quick ? 2 : 5,
+      processCapMs: quick ? 5_000 : 20_000,
+    },
   };
 }
 
@@ -73,6 +90,12 @@ function positiveInt(flag: string, raw: string | undefined, fallback: number): n
   const value = Number(raw.replaceAll('_', ''));
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be an integer ≥ 1 (got ${JSON.stringify(raw)}).\n${USAGE}`);
   return value;
+}
+
+function suites(raw: string | undefined): BenchConfig['suites'] {
+  const names = list(raw) ?? ['redis', 'postgres'];
+  for (const name of names) if (name !== 'redis' && name !== 'postgres') throw new Error(`--suite takes redis and/or postgres (got ${JSON.stringify(name)}).\n${USAGE}`);
+  return names as BenchConfig['suites'];
 }
 
 function list(raw: string | undefined): string[] | undefined {

@@ -31,6 +31,7 @@ export async function runAll(peers: Peer[], scenarios: Scenario[], context: Scen
     for (let round = 0; round < context.config.runs; round++) {
       for (let k = 0; k < peers.length; k++) {
         const peer = peers[(round + k) % peers.length]!;
+        if (peer.skips?.includes(scenario.id)) continue;
         await context.control.flush();
         await context.control.resetStats();
         try {

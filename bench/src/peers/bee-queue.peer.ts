@@ -1,6 +1,6 @@
 import BeeQueue from 'bee-queue';
 import { packageVersion } from './package-version.js';
-import type { BenchPayload, BenchQueue, BenchWorker, Concurrency, JobListener, Peer, RedisTarget } from './peer.js';
+import type { BenchPayload, BenchQueue, BenchWorker, Concurrency, JobListener, Peer, ServerTarget } from './peer.js';
 
 const QUEUE = 'bench';
 
@@ -9,7 +9,7 @@ export class BeeQueuePeer implements Peer {
   readonly name = 'bee-queue';
   readonly version = packageVersion('bee-queue');
 
-  async openQueue(redis: RedisTarget, concurrency: Concurrency): Promise<BenchQueue> {
+  async openQueue(redis: ServerTarget, concurrency: Concurrency): Promise<BenchQueue> {
     const settings = { redis: { host: redis.host, port: redis.port } };
     const producer = new BeeQueue<BenchPayload>(QUEUE, { ...settings, isWorker: false });
     await producer.ready();

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { packageVersion } from './package-version.js';
-import type { BenchPayload, BenchQueue, BenchWorker, Concurrency, JobListener, Peer, RedisTarget } from './peer.js';
+import type { BenchPayload, BenchQueue, BenchWorker, Concurrency, JobListener, Peer, ServerTarget } from './peer.js';
 
 const QUEUE = 'bench';
 const JOB = 'noop';
@@ -10,7 +10,7 @@ export class BullMqPeer implements Peer {
   readonly name = 'bullmq';
   readonly version = packageVersion('bullmq');
 
-  async openQueue(redis: RedisTarget, concurrency: Concurrency): Promise<BenchQueue> {
+  async openQueue(redis: ServerTarget, concurrency: Concurrency): Promise<BenchQueue> {
     const connection = { host: redis.host, port: redis.port };
     const queue = new Queue<BenchPayload>(QUEUE, { connection });
     await queue.waitUntilReady();

@@ -34,7 +34,8 @@ export interface BenchQueue {
   close(): Promise<void>;
 }
 
-export interface RedisTarget {
+/** The server a suite runs on: a redis:// or postgres:// URL, and its address. */
+export interface ServerTarget {
   url: string;
   host: string;
   port: number;
@@ -44,6 +45,10 @@ export interface RedisTarget {
 export interface Peer {
   readonly name: string;
   readonly version: string;
+  /** Not a peer but a bound (the in-process memory driver): shown, left out of "best peer". */
+  readonly ceiling?: boolean;
+  /** Scenario ids that mean nothing for this library (the memory driver has no store to measure). */
+  readonly skips?: readonly string[];
   /** A producer for a queue whose workers will run `concurrency` jobs at once. */
-  openQueue(redis: RedisTarget, concurrency: Concurrency): Promise<BenchQueue>;
+  openQueue(target: ServerTarget, concurrency: Concurrency): Promise<BenchQueue>;
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
+import type { StoreControl } from '../store-control.js';
 
 /** The bench's own connection to the server it started: flush, memory, stats. */
-export class RedisControl {
+export class RedisControl implements StoreControl {
   private cpuSince: NodeJS.CpuUsage | undefined;
   private constructor(private readonly client: Redis) {}
 

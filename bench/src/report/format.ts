@@ -1,6 +1,8 @@
 import type { LibraryResult, MetricResult } from './results.js';
 
-export const DISPLAY_NAMES: Record<string, string> = { 'nest-jobs': 'nest-jobs', bullmq: 'BullMQ', 'bee-queue': 'bee-queue' };
+export const DISPLAY_NAMES: Record<string, string> = {
+  'nest-jobs': 'nest-jobs', bullmq: 'BullMQ', 'bee-queue': 'bee-queue', 'pg-boss': 'pg-boss', 'graphile-worker': 'graphile-worker', memory: 'memory driver (ceiling)',
+};
 
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '–';

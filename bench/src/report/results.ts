@@ -19,14 +19,16 @@ export interface MetricResult extends MetricSpec {
   target?: TargetCheck;
 }
 
-/** Redis command counts per job during one run, for profiling: command → calls / job, µs / job. */
+/** Server work per job during one run, for profiling: Redis command (or SQL statement kind) → calls / job, µs / job. */
 export type CommandProfile = Record<string, { callsPerJob: number; usecPerJob: number }>;
 
 export interface BenchResults {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; os: string };
   node: string;
-  redis: string;
+  suite: 'redis' | 'postgres';
+  /** The server the suite ran on, e.g. "redis-server 7.0.15". */
+  server: string;
   libraries: Record<string, string>;
   config: { n: number; runs: number; quick: boolean; bulkSize: number; inFlight: number; latencyRate: number; latencySeconds: number; backlogSizes: number[]; backlogSample: number };
   metrics: MetricResult[];

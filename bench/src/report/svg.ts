@@ -30,8 +30,8 @@ export function renderSvg(results: BenchResults): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="12" y="20" font-size="15" font-weight="bold">nest-jobs vs BullMQ ${escape(results.libraries.bullmq ?? '')} vs bee-queue ${escape(results.libraries['bee-queue'] ?? '')}: each bar relative to the best (longer is better)</text>`,
-    `<text x="12" y="38" fill="#555">N = ${results.config.n.toLocaleString('en-US')}, median of ${results.config.runs} run(s); ${escape(results.machine.cpu)}, ${results.machine.cores} cores; redis ${escape(results.redis)}; ${results.date.slice(0, 10)}</text>`,
+    `<text x="12" y="20" font-size="15" font-weight="bold">${escape(names.map((name) => `${DISPLAY_NAMES[name] ?? name} ${name === 'nest-jobs' ? '' : results.libraries[name] ?? ''}`.trim()).join(' vs '))}: each bar relative to the best (longer is better)</text>`,
+    `<text x="12" y="38" fill="#555">N = ${results.config.n.toLocaleString('en-US')}, median of ${results.config.runs} run(s); ${escape(results.machine.cpu)}, ${results.machine.cores} cores; ${escape(results.server)}; ${results.date.slice(0, 10)}</text>`,
   ];
   names.forEach((name, index) => {
     const x = LABEL_WIDTH + index * 110;

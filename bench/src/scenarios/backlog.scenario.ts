@@ -12,9 +12,9 @@ export function backlog(size: number): Scenario {
     id,
     title: `Backlog scaling, ${size.toLocaleString('en-US')} waiting`,
     metrics: [{ id, label: `process with ${size.toLocaleString('en-US')} waiting, concurrency 50`, unit: 'jobs/s', better: 'higher' }],
-    async run(peer, { config, redis, control }) {
+    async run(peer, { config, target, control }) {
       const sample = Math.min(config.backlogSample, size);
-      const queue = await peer.openQueue(redis, 50);
+      const queue = await peer.openQueue(target, 50);
       try {
         await fill(queue, size, config.bulkSize);
         const tracker = new JobTracker(size);

@@ -6,8 +6,8 @@ export const enqueueBulk: Scenario = {
   id: 'enqueue-bulk',
   title: 'Bulk enqueue (1,000 per call)',
   metrics: [{ id: 'enqueue-bulk', label: 'bulk enqueue, 1,000 per call', unit: 'jobs/s', better: 'higher' }],
-  async run(peer, { config, redis }) {
-    const queue = await peer.openQueue(redis, 50);
+  async run(peer, { config, target }) {
+    const queue = await peer.openQueue(target, 50);
     try {
       const started = performance.now();
       await fill(queue, config.n, config.bulkSize);

@@ -6,8 +6,8 @@ export const enqueueSingle: Scenario = {
   id: 'enqueue-single',
   title: 'Enqueue one at a time (50 in flight)',
   metrics: [{ id: 'enqueue-single', label: 'enqueue, 1 per call, 50 in flight', unit: 'jobs/s', better: 'higher' }],
-  async run(peer, { config, redis }) {
-    const queue = await peer.openQueue(redis, 50);
+  async run(peer, { config, target }) {
+    const queue = await peer.openQueue(target, 50);
     try {
       let next = 0;
       const lane = async (): Promise<void> => {

@@ -9,19 +9,17 @@ import type { Scenario } from './scenario.js';
  * a time at a steady `latencyRate` per second for `latencySeconds`. Latency is
  * from the enqueue call to the handler's start (same process, same clock).
  */
-export const latency: Scenario = {
+export const latency = (rate: number): Scenario => ({
   id: 'latency',
   title: 'Latency enqueue → handler start at a paced rate',
-  metrics: [
-    { id: 'latency-p50', label: 'latency p50 at 1,000 jobs/s', unit: 'ms', better: 'lower' },
-    { id: 'latency-p99', label: 'latency p99 at 1,000 jobs/s', unit: 'ms', better: 'lower' },
-    { id: 'latency-max', label: 'latency max at 1,000 jobs/s', unit: 'ms', better: 'lower' },
-  ],
-  async run(peer, { config, redis }) {
+  metrics: (['p50', 'p99', 'max'] as const).map((stat) => ({
+    id: `latency-${stat}`, label: `latency ${stat} at ${rate.toLocaleString('en-US')} jobs/s`, unit: 'ms', better: 'lower' as const,
+  })),
+  async run(peer, { config, target }) {
     const total = config.latencyRate * config.latencySeconds;
     const latencies = new Float64Array(total);
     const tracker = new JobTracker(total, (payload, now) => (latencies[payload.i] = now - payload.sentAt));
-    const queue = await peer.openQueue(redis, 50);
+    const queue = await peer.openQueue(target, 50);
     try {
       const worker = await queue.prepareWorker(tracker.listener);
       try {
@@ -47,4 +45,4 @@ export const latency: Scenario = {
       await queue.close();
     }
   },
-};
+});

@@ -2,13 +2,13 @@ import { benchPayload } from '../peers/peer.js';
 import { fill } from './fill.js';
 import type { Scenario } from './scenario.js';
 
-/** `INFO memory` used_memory growth per waiting job after a bulk fill of N. */
-export const memory: Scenario = {
+/** The store's growth per waiting job after a bulk fill of N (Redis used_memory; PostgreSQL table and index bytes). */
+export const memory = (label: string): Scenario => ({
   id: 'memory',
-  title: 'Redis memory per waiting job',
-  metrics: [{ id: 'memory', label: 'Redis memory per waiting job', unit: 'bytes', better: 'lower' }],
-  async run(peer, { config, redis, control }) {
-    const queue = await peer.openQueue(redis, 50);
+  title: label,
+  metrics: [{ id: 'memory', label, unit: 'bytes', better: 'lower' }],
+  async run(peer, { config, target, control }) {
+    const queue = await peer.openQueue(target, 50);
     try {
       // One job first so per-queue bookkeeping keys exist before the baseline.
       await queue.enqueue(benchPayload(config.n));
@@ -20,4 +20,4 @@ export const memory: Scenario = {
       await queue.close();
     }
   },
-};
+});

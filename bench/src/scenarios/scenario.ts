@@ -1,6 +1,6 @@
 import type { BenchConfig } from '../config.js';
-import type { Peer, RedisTarget } from '../peers/peer.js';
-import type { RedisControl } from '../redis/redis-control.js';
+import type { Peer, ServerTarget } from '../peers/peer.js';
+import type { StoreControl } from '../store-control.js';
 
 export interface MetricSpec {
   id: string;
@@ -11,8 +11,8 @@ export interface MetricSpec {
 
 export interface ScenarioContext {
   config: BenchConfig;
-  redis: RedisTarget;
-  control: RedisControl;
+  target: ServerTarget;
+  control: StoreControl;
 }
 
 /** One measured run: a value per metric of the scenario. */

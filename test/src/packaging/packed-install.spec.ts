@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPostgresServer, type PostgresServerHandle } from '@nest-jobs/postgres/testing';
 import { startRedisServer, type RedisServerHandle } from '@nest-jobs/redis/testing';
 import { mapsWithMissingSources, pack, PACKAGES, REPO, repoVersion, run, type PackedPackage } from './packed-packages.js';
 
-// What a user does first: the three packages packed as npm would publish them, installed
+// What a user does first: the four packages packed as npm would publish them, installed
 // into a brand-new app outside the repository, a CommonJS and an ES module app type-checked
 // and built against them (with the repository's TypeScript and with 5.9), booted, one job run.
 // Installs from the npm cache when it can (the versions the repository uses), else the registry.
@@ -17,6 +18,7 @@ const KINDS = ['cjs', 'esm'] as const;
 let scratch: string;
 let app: string;
 let redis: RedisServerHandle;
+let postgres: PostgresServerHandle;
 const packed = new Map<string, PackedPackage>();
 
 beforeAll(async () => {
@@ -34,10 +36,12 @@ beforeAll(async () => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packed-app', private: true, dependencies }, null, 2));
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
   redis = await startRedisServer();
+  postgres = await startPostgresServer();
 }, 300_000);
 
 afterAll(async () => {
   await redis?.stop();
+  await postgres?.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -66,6 +70,15 @@ describe.each(KINDS)('a fresh %s app on the installed packages', (kind) => {
     const output = await run(process.execPath, ['dist/main.js'], root(), env);
     const report = JSON.parse(output.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(report).toEqual({ result: 'hello Ada', driver: kind === 'esm' ? 'redis' : 'memory', dashboard: 200, ticked: true });
+  }, 120_000);
+
+  it('migrates a schema with the packed nest-jobs-postgres-migrate command, then runs a job and a tick on PostgresDriver', async () => {
+    const schema = `packed_${kind}`;
+    const migrate = await run(process.execPath, [join(app, 'node_modules/.bin/nest-jobs-postgres-migrate'), '--url', postgres.url, '--schema', schema], root());
+    expect(migrate).toMatch(new RegExp(`driver schema "${schema}" at version \\d+ \\(applied version\\(s\\) 1, `));
+    const env = { ...process.env, REDIS_URL: '', DATABASE_URL: postgres.url, JOBS_SCHEMA: schema };
+    const output = await run(process.execPath, ['dist/main.js'], root(), env);
+    expect(JSON.parse(output.trim().split('\n').pop()!)).toEqual({ result: 'hello Ada', driver: 'postgres', dashboard: 200, ticked: true });
   }, 120_000);
 
   it('runs its node:test test with JobsTester from @nest-jobs/core/testing', async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const PACKAGES = ['core', 'redis', 'dashboard'] as const;
+export const PACKAGES = ['core', 'redis', 'postgres', 'dashboard'] as const;
 export type PackageDir = (typeof PACKAGES)[number];
 
 const exec = promisify(execFile);

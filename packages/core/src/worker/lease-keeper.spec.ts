@@ -3,6 +3,7 @@ import { MemoryDriver } from '../driver/memory/memory.driver.js';
 import type { LeasedJob } from '../driver/job-record.js';
 import type { LeaseRef } from '../driver/queue-driver.interface.js';
 import { eventually } from '../spec-support/boot.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { LeaseLostError } from './job-error.js';
 import { LeaseKeeper, type LeaseEnd } from './lease-keeper.js';
 
@@ -13,7 +14,7 @@ const keepers: LeaseKeeper[] = [];
 afterEach(() => keepers.splice(0).forEach((keeper) => keeper.stop()));
 
 /** A MemoryDriver on the fake clock holding job "j" (3 attempts), the extends it received, and a keeper on the same clock. */
-async function setup(leaseMs = LEASE_MS): Promise<{ driver: MemoryDriver; keeper: LeaseKeeper; extended: LeaseRef[] }> {
+async function setup(leaseMs = LEASE_MS, readsJobs = false): Promise<{ driver: MemoryDriver; keeper: LeaseKeeper; extended: LeaseRef[] }> {
   const driver = new MemoryDriver({ now });
   await driver.enqueue([{ id: 'j', queue: 'q', name: 'T.run', payload: '{}', priority: 0, maxAttempts: 3, runAt: clock, enqueuedAt: clock }]);
   const extended: LeaseRef[] = [];
@@ -22,7 +23,7 @@ async function setup(leaseMs = LEASE_MS): Promise<{ driver: MemoryDriver; keeper
     extended.push(...items);
     return extend(queue, items, ms);
   };
-  const keeper = new LeaseKeeper(driver, leaseMs, (error) => { throw error; }, now);
+  const keeper = new LeaseKeeper(driver, leaseMs, (error) => { throw error; }, now, readsJobs ? driver : undefined);
   keepers.push(keeper);
   return { driver, keeper, extended };
 }
@@ -93,5 +94,20 @@ describe('LeaseKeeper', () => {
     keeper.hold(first, (reason) => lost.push(reason));
     keeper.hold({ ...first, token: 'newer', attempt: 2 }, () => undefined);
     expect(lost[0]!.message).toContain('lapsed (no renewal reached the driver within 1000 ms) and this process leased it again as attempt 2');
+  });
+
+  it('stops a cancelled job with JobCancelledError, not LeaseLostError, when the cancel message never reached it', async () => {
+    const { driver, keeper } = await setup(150, true);
+    const job = await lease(driver);
+    const lost: LeaseEnd[] = [];
+    keeper.hold({ ...job, name: 'T.run' }, (reason) => lost.push(reason));
+    // Cancelled elsewhere; this keeper is not told (a missed pub/sub message): only its renewal finds out.
+    await driver.cancel('q', 'j', 'customer left');
+    keeper.start();
+    await eventually(() => lost.length > 0, 2_000, 'the renewal to find the lease void');
+
+    expect(lost[0]).toBeInstanceOf(JobCancelledError);
+    expect(lost[0]).toMatchObject({ jobId: 'j', jobName: 'T.run', reason: 'customer left' });
+    expect(keeper.snapshot()).toEqual([]);
   });
 });

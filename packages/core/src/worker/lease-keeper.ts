@@ -1,5 +1,5 @@
 import type { LeasedJob } from '../driver/job-record.js';
-import type { WorkerPort } from '../driver/driver-ports.js';
+import type { JobReader, WorkerPort } from '../driver/driver-ports.js';
 import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { LeaseLostError } from './job-error.js';
 
@@ -34,11 +34,17 @@ export class LeaseKeeper {
   /** The latest renewal tick that came far too late: the event loop was blocked that long. */
   private lastStall: { at: number; gapMs: number } | undefined;
 
+  /**
+   * `reader` tells a cancelled job from a lapsed lease when a renewal finds the
+   * lease lost (the cancel message may have been missed: pub/sub is
+   * at-most-once), so its handler still stops with JobCancelledError.
+   */
   constructor(
     private readonly driver: Pick<WorkerPort, 'extend'>,
     private readonly leaseMs: number,
     private readonly onError: (error: unknown) => void,
     private readonly now: () => number = Date.now,
+    private readonly reader?: Pick<JobReader, 'getJob'>,
   ) {
     this.renewEveryMs = Math.max(50, Math.floor(leaseMs / 3));
   }
@@ -110,6 +116,15 @@ export class LeaseKeeper {
       : `(no renewal reached the driver within ${this.leaseMs} ms)`;
   }
 
+  /** JobCancelledError when the job now stands cancelled (a read only on a lost lease), else `lapsed`. */
+  private async whyLost(queue: string, id: string, lease: HeldLease, lapsed: LeaseLostError): Promise<LeaseEnd> {
+    if (!this.reader) return lapsed;
+    const record = await this.reader.getJob(queue, id).catch(() => null);
+    if (record?.state !== 'cancelled') return lapsed;
+    const last = record.errors.at(-1);
+    return new JobCancelledError(id, lease.name, last?.name === 'JobCancelledError' ? last.message : undefined);
+  }
+
   private async renewAll(): Promise<void> {
     await Promise.all(
       [...this.held].map(async ([queue, leases]) => {
@@ -122,10 +137,11 @@ export class LeaseKeeper {
             const lease = leases.get(ref.id);
             if (outcome !== 'lost' || lease?.token !== ref.token) return;
             leases.delete(ref.id);
-            lease.onLost(new LeaseLostError(
+            const lapsed = new LeaseLostError(
               `Lease of job ${ref.id} on queue "${queue}" (attempt ${lease.attempt}) could not be renewed: it lapsed ` +
               `${this.likelyCause(lease)} and the job was leased again, or it was removed`,
-            ));
+            );
+            void this.whyLost(queue, ref.id, lease, lapsed).then((reason) => lease.onLost(reason));
           });
         } catch (error) {
           this.onError(error);

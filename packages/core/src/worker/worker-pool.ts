@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LeasedJob } from '../driver/job-record.js';
-import type { FlowPort, LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
+import type { FlowPort, JobReader, LifecyclePort, WorkerPort } from '../driver/driver-ports.js';
 import type { FlowLimits } from '../driver/driver-items.js';
 import { JOBS_CLOCK, type JobsClock } from '../module/jobs-clock.js';
 import { JobsConfig } from '../module/jobs-config.js';
-import { JOBS_FLOW_PORT, JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
+import { JOBS_ADMIN_PORT, JOBS_FLOW_PORT, JOBS_LIFECYCLE_PORT, JOBS_WORKER_PORT } from '../module/driver-roles.tokens.js';
 import { JobRegistry } from '../registry/job.registry.js';
 import { AckBatcher } from './ack-batcher.js';
 import { JobRunner } from './job-runner.js';
@@ -51,8 +51,9 @@ export class WorkerPool {
     @Inject(JOBS_CLOCK) clock: JobsClock,
     @Inject(JOBS_FLOW_PORT) private readonly flow: Pick<FlowPort, 'setFlowLimits'>,
     @Inject(JOBS_TRACING) tracing: JobsTracing | null,
+    @Inject(JOBS_ADMIN_PORT) reader: Pick<JobReader, 'getJob'>,
   ) {
-    this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error));
+    this.leases = new LeaseKeeper(driver, config.leaseMs, (error) => this.reportError('renewing leases', error), Date.now, reader);
     this.acks = new AckBatcher(driver, config.leaseMs, (error, queue) => this.reportError(`acknowledging jobs of "${queue}"`, error));
     this.runner = new JobRunner({ driver, acks: this.acks, leases: this.leases, maxPayloadBytes: config.maxPayloadBytes, logger: this.logger, now: () => clock.now(), tracing });
   }

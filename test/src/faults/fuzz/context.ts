@@ -47,6 +47,9 @@ export interface FuzzStats {
   leasesExpired: number;
   deaths: number;
   revived: number;
+  /** Unfinished jobs cancelled, of which `cancelledActive` were held by a lease. */
+  cancelled: number;
+  cancelledActive: number;
   /** Jobs whose outcome fell inside a call window and was taken from the driver (Redis only). */
   timingResolved: number;
 }

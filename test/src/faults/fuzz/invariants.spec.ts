@@ -30,15 +30,18 @@ async function fuzz(label: 'memory' | 'redis' | 'postgres', createTarget: () => 
   const stale = results.reduce((sum, result) => sum + result.stats.staleRejected, 0);
   const expired = results.reduce((sum, result) => sum + result.stats.leasesExpired, 0);
   const resolved = results.reduce((sum, result) => sum + result.stats.timingResolved, 0);
+  const cancelled = results.reduce((sum, result) => sum + result.stats.cancelled, 0);
+  const cancelledActive = results.reduce((sum, result) => sum + result.stats.cancelledActive, 0);
   recordFault({ fault: `invariant fuzzing (${label})`, runs: results.length, jobs, lost: violations.length, duplicates: 0, note: `${steps} steps` });
   process.stdout.write(`invariant fuzzing (${label}): seeds ${seedList(results)}, ${steps} steps, ${jobs} jobs, `
-    + `${expired} leases expired, ${stale} stale tokens refused, ${resolved} timing-dependent outcomes read back, ${violations.length} violations, ${Date.now() - started} ms\n`);
+    + `${expired} leases expired, ${stale} stale tokens refused, ${cancelled} cancelled (${cancelledActive} while leased), ${resolved} timing-dependent outcomes read back, ${violations.length} violations, ${Date.now() - started} ms\n`);
   for (const result of violations) process.stderr.write(`${result.violation}\n`);
   expect(violations.map((result) => result.violation)).toEqual([]);
   // Without these the fuzz would pass while never reaching fencing or lease recovery.
   if (FUZZ_STEPS >= 200) {
     expect(expired).toBeGreaterThan(0);
     expect(stale).toBeGreaterThan(0);
+    expect(cancelledActive).toBeGreaterThan(0);
   }
 }
 

@@ -163,6 +163,16 @@ export class Model {
     dropLease(job);
   }
 
+  /** Cancelled: the reason kept as its last error (no 'failed' event: 'cancelled' carries it); decided whatever timing left open. */
+  toCancelled(job: ModelJob, reason: string): void {
+    job.state = 'cancelled';
+    job.errors = Math.min(MAX_ERRORS_KEPT, job.errors + 1);
+    job.lastError = reason;
+    this.events.cancelled++;
+    this.undecided.delete(job.id);
+    dropLease(job);
+  }
+
   /** retry/retryAllDead: waiting with fresh tries, announced as enqueued again. */
   revive(job: ModelJob, placed: boolean): void {
     job.attempt = 0;

@@ -37,7 +37,7 @@ export function fuzzSeeds(): number[] {
 export async function runSeed(label: string, seed: number, steps: number, createTarget: () => Promise<FuzzTarget>): Promise<SeedResult> {
   const target = await createTarget();
   const model = new Model();
-  const stats: FuzzStats = { staleRejected: 0, leasesExpired: 0, deaths: 0, revived: 0, timingResolved: 0 };
+  const stats: FuzzStats = { staleRejected: 0, leasesExpired: 0, deaths: 0, revived: 0, timingResolved: 0, cancelled: 0, cancelledActive: 0 };
   const ctx: FuzzContext = { driver: target.driver, queue: 'fuzz', model, rng: new Prng(seed), clock: target.clock, stats, touched: new Set(), nextId: 0 };
   const log: string[] = [];
   const events = new EventCounter(target.driver, ctx.queue);

@@ -6,14 +6,14 @@ import { type ModelJob, timing } from './model.js';
 
 const PRIORITIES = [0, 0, 0, 1, 5, -2] as const;
 export type StepKind = 'enqueue' | 'enqueueMany' | 'fetch' | 'complete' | 'fail' | 'extend' | 'release'
-  | 'advance' | 'retry' | 'retryAll' | 'remove' | 'pause' | 'resume';
+  | 'advance' | 'retry' | 'retryAll' | 'remove' | 'pause' | 'resume' | 'cancel';
 
 /** Step mix: enough fetches and settles to keep jobs moving, admin calls now and then. */
 export function stepWeights(ctx: FuzzContext): Record<StepKind, number> {
   const crowded = ctx.model.jobs.size > 120;
   return {
     enqueue: crowded ? 2 : 12, enqueueMany: crowded ? 1 : 6, fetch: 18, complete: 12, fail: 10, extend: 4, release: 3,
-    advance: 9, retry: 4, retryAll: 1, remove: crowded ? 10 : 4, pause: 1, resume: 2,
+    advance: 9, retry: 4, retryAll: 1, remove: crowded ? 10 : 4, pause: 1, resume: 2, cancel: 3,
   };
 }
 
@@ -32,6 +32,7 @@ export function runStep(ctx: FuzzContext, kind: StepKind): Promise<string> {
     case 'remove': return removeStep(ctx);
     case 'pause': return pauseStep(ctx, true);
     case 'resume': return pauseStep(ctx, false);
+    case 'cancel': return cancelStep(ctx);
   }
 }
 
@@ -232,4 +233,25 @@ async function pauseStep(ctx: FuzzContext, paused: boolean): Promise<string> {
   await (paused ? ctx.driver.pause(ctx.queue) : ctx.driver.resume(ctx.queue));
   ctx.model.paused = paused;
   return paused ? 'pause' : 'resume';
+}
+
+const UNFINISHED: readonly string[] = ['waiting', 'delayed', 'active'];
+
+/** Cancels a job in any state (mostly an unfinished one): its lease is void at once, it never runs again. */
+async function cancelStep(ctx: FuzzContext): Promise<string> {
+  const { rng, model } = ctx;
+  const unfinished = [...model.jobs.values()].filter((job) => UNFINISHED.includes(job.state)).map((job) => job.id);
+  const id = unfinished.length > 0 && rng.chance(0.8) ? rng.pick(unfinished) : chooseId(ctx);
+  const job = model.jobs.get(id);
+  const reason = rng.chance(0.5) ? `stop ${ctx.nextId}` : undefined;
+  const outcome = await ctx.driver.cancel(ctx.queue, id, reason);
+  ctx.touched.add(id);
+  const expected = !job ? 'missing' : UNFINISHED.includes(job.state) ? 'cancelled' : 'finished';
+  expectSame(`cancel of ${id} (${job?.state ?? 'absent'})`, outcome, expected);
+  if (job && outcome === 'cancelled') {
+    ctx.stats.cancelled++;
+    if (job.state === 'active') ctx.stats.cancelledActive++;
+    model.toCancelled(job, reason ?? 'cancelled');
+  }
+  return `cancel ${id} (${job?.state ?? 'absent'})${reason ? ` "${reason}"` : ''} → ${outcome}`;
 }
