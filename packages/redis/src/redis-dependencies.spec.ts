@@ -91,6 +91,31 @@ describe('RedisDriver job dependencies after a crash', () => {
     }
   }, 30_000);
 
+  it('drops a dependent\'s dependencies hash with it, and lets a kept completed one expire', async () => {
+    const prefix = `deps${++prefixes}`;
+    const driver = await driverOn(prefix);
+    try {
+      const part = job('parts');
+      const [kept, dropped, removed] = ['kept', 'dropped', 'removed'].map((name) => job('merge', { id: name, dependsOn: [{ queue: 'parts', id: part.id }] }));
+      await driver.enqueue([part]);
+      await driver.enqueue([kept!, dropped!, removed!]);
+      const [leasedPart] = await driver.fetch('parts', { max: 1, leaseMs: 60_000 });
+      await driver.complete('parts', [{ id: part.id, token: leasedPart!.token, result: '1' }]);
+      await stateBecomes(driver, 'merge', 'kept', 'waiting', 5_000);
+      await stateBecomes(driver, 'merge', 'removed', 'waiting', 5_000);
+      expect(await driver.remove('merge', 'removed')).toBe(true);
+      const leased = await driver.fetch('merge', { max: 10, leaseMs: 60_000 });
+      await driver.complete('merge', leased.map((item) => ({ id: item.id, token: item.token, result: '2', retention: item.id === 'dropped' ? true : undefined })));
+      const deps = (id: string): string => driver.keys.dependency('merge', `deps:${id}`);
+      expect(await raw.exists(deps('dropped'), deps('removed'))).toBe(0);
+      const ttl = await raw.pttl(deps('kept'));
+      expect(ttl).toBeGreaterThan(6 * 86_400_000);
+      expect(await driver.dependencies('merge', 'kept')).toEqual([{ queue: 'parts', id: part.id, outcome: 'completed', result: '1' }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('adds one EXISTS per completion batch on a queue where no job has dependents, and writes nothing for them', async () => {
     const prefix = `deps${++prefixes}`;
     const driver = await driverOn(prefix);

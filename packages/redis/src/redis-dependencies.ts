@@ -39,6 +39,8 @@ export class RedisDependencies implements DependencyPort {
   private readonly again = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
+  /** After close no sweep starts (a settle in flight may still report a hand-over); open() again allows it. */
+  private closed = false;
   private readonly resweepOffsets = new Map<string, number>();
 
   constructor(private readonly context: DriverContext, private readonly report: (error: unknown) => void) {}
@@ -58,7 +60,7 @@ export class RedisDependencies implements DependencyPort {
 
   /** A queue this process works on: its hand-over records are swept from now on. */
   track(queue: string): void {
-    if (this.tracked.has(queue)) return;
+    if (this.closed || this.tracked.has(queue)) return;
     this.tracked.add(queue);
     this.timer ??= setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref?.();
@@ -89,6 +91,7 @@ export class RedisDependencies implements DependencyPort {
 
   /** `drain`, for callers that must not wait or fail on it: the sweep retries what fails. */
   drainSoon(queue: string): void {
+    if (this.closed) return;
     this.heat(queue);
     this.drain(queue).catch(this.report);
   }
@@ -108,7 +111,16 @@ export class RedisDependencies implements DependencyPort {
     });
   }
 
+  /** The driver opened (again). */
+  open(): void {
+    this.closed = false;
+  }
+
   close(): Promise<void> {
+    this.closed = true;
+    this.tracked.clear();
+    this.hot.clear();
+    this.turn = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     return Promise.all([...this.drains.values()].map((run) => run.catch(() => undefined))).then(() => undefined);

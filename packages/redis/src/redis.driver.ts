@@ -93,6 +93,7 @@ export class RedisDriver implements QueueDriver {
   }
 
   open(): Promise<void> {
+    this.dependencyPart.open();
     return this.lifecycle.open();
   }
 

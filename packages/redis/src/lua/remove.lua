@@ -30,8 +30,9 @@ elseif state == 'k' then
   redis.call('ZREM', FLOW .. 'cancelled', id)
 elseif state == 'b' then
   redis.call('ZREM', FLOW .. 'blocked', id)
-  redis.call('DEL', FLOW .. 'deps:' .. id)
 end
+-- A dependent's dependencies hash (tag D) goes with it.
+if string.find(tags, ',D', 1, true) then redis.call('DEL', FLOW .. 'deps:' .. id) end
 if state == 'w' or state == 'l' or state == 'a' or state == 'b' then handover(id, 'm') end
 redis.call('HDEL', K.jobs, id)
 redis.call('HDEL', K.results, id)
