@@ -182,7 +182,7 @@ describe('payloads are refused at enqueue unless they are plain JSON', () => {
     expect(error.message).toContain(message);
     if (!message.startsWith('The payload')) expect(error.message).toContain('The payload of job "PayloadJobs.echo" is not JSON-serializable');
     const [queue] = await admin.queues();
-    expect(queue!.counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+    expect(queue!.counts).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
   });
 
   it('enqueueMany refuses the whole batch when one item is bad', async () => {

@@ -26,7 +26,7 @@ describe('GET /health', () => {
     await sample.admin.pause('reports');
     await sample.http().post('/reports').send({}).expect(202);
     const response = await sample.http().get('/health').expect(200);
-    const counts = (waiting: number) => ({ waiting, delayed: 0, active: expect.any(Number), completed: expect.any(Number), dead: 0, expired: 0, cancelled: 0 });
+    const counts = (waiting: number) => ({ blocked: 0, waiting, delayed: 0, active: expect.any(Number), completed: expect.any(Number), dead: 0, expired: 0, cancelled: 0 });
     expect(response.body).toEqual({
       status: 'ok',
       driver: 'memory',
@@ -34,7 +34,7 @@ describe('GET /health', () => {
         { name: 'default', paused: false, counts: counts(expect.any(Number) as unknown as number) },
         // a 5-minute sync tick may land during the test
         { name: 'maintenance', paused: false, counts: counts(expect.any(Number) as unknown as number) },
-        { name: 'reports', paused: true, counts: { waiting: 1, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 } },
+        { name: 'reports', paused: true, counts: { blocked: 0, waiting: 1, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 } },
       ],
     });
     const defaultQueue = (response.body as { queues: Array<{ counts: Record<string, number> }> }).queues[0]!.counts;

@@ -49,7 +49,7 @@ describe('POST /signup', () => {
     const response = await sample.http().post('/signup').send(body).expect(400);
     expect((response.body as { message: string }).message).toContain(message);
     const [defaultQueue] = (await sample.admin.queues()).filter((queue) => queue.name === 'default');
-    expect(defaultQueue!.counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+    expect(defaultQueue!.counts).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
   });
 
   it('refuses a body that is not a JSON object with 400', async () => {

@@ -105,3 +105,17 @@ export async function scheduleUses(): Promise<void> {
   await emails.schedule('poll', 'countWords', 'a b', { every: '1m', timezone: 'UTC' });
   void removed;
 }
+
+// Job dependencies: handles or { queue, id } of any producer; results typed by the handler.
+export async function dependencies(ctx: JobContext): Promise<void> {
+  const part = await emails.enqueue('countWords', 'a b');
+  await emails.enqueue('ping', undefined, { dependsOn: [part, { queue: 'other', id: 'x' }], onDependencyFailure: 'ignore' });
+  // @ts-expect-error a dependency needs its queue
+  await emails.enqueue('ping', undefined, { dependsOn: [{ id: 'x' }] });
+  // @ts-expect-error onDependencyFailure is 'fail' or 'ignore'
+  await emails.enqueue('ping', undefined, { dependsOn: [part], onDependencyFailure: 'retry' });
+  const [words]: [number | undefined] = await ctx.dependencies<[number | undefined]>();
+  const all: unknown[] = await ctx.dependencies();
+  void words;
+  void all;
+}

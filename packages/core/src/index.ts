@@ -12,7 +12,7 @@ export type { Producer, JobKey, JobPayload, JobResult, EnqueueItem, EnqueueArgs,
 export type { JobHandle } from './producer/job-handle.interface.js';
 export { JobEvents } from './events/job-events.js';
 export { JobsAdmin } from './admin/jobs-admin.js';
-export type { JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
+export type { DependencyInfo, JobErrorInfo, JobInfo, QueueInfo, ScheduleInfo } from './admin/job-info.interface.js';
 export type { FlowInfo, FlowUsage, FlowLimitKind } from './admin/flow-report.js';
 export { heldBy } from './admin/flow-report.js';
 export type { FlowLimits, RateLimit } from './driver/driver-items.js';
@@ -25,7 +25,8 @@ export * from './errors/index.js';
 export type { QueueDriver } from './driver/queue-driver.interface.js';
 export type { JobsOutbox, OutboxLag } from './driver/transactional.js';
 export { JOB_STATES } from './driver/job-record.js';
-export type { JobCounts, JobError, JobRecord, JobState, RetentionOptions } from './driver/job-record.js';
+export type { JobCounts, JobError, JobRecord, JobRef, JobState, RetentionOptions } from './driver/job-record.js';
+export type { DependencyOutcome } from './driver/dependency-port.js';
 export type { JobEventType } from './driver/driver-event.js';
 export { MemoryDriver } from './driver/memory/memory.driver.js';
 export { toJson, fromJson, DEFAULT_MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH } from './serialization/json.js';

@@ -18,15 +18,14 @@ describe('PostgreSQL schema migrations', () => {
     await Promise.all(drivers.map((driver) => driver.open()));
     await Promise.all(drivers.map((driver) => driver.close()));
     const { rows } = await postgres.pool().query('SELECT version FROM raced.migrations');
-    // Version 3 belongs to another change (job dependencies); this package's plan has 1, 2 and 4.
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 4 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(SCHEMA_VERSION).toBe(4);
   });
 
   it('leaves migration to the team with migrate: false: refuses an old schema naming the command, then runs on the migrated one', async () => {
     const driver = new PostgresDriver({ url: postgres.url(), schema: 'by_hand', migrate: false });
     await expect(driver.open()).rejects.toThrow(/schema "by_hand" is at version 0, this package needs 4\. Run `npx nest-jobs-postgres-migrate --url <url> --schema by_hand`/);
-    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2, 4], version: 4 });
+    expect(await migratePostgres({ url: postgres.url(), schema: 'by_hand' })).toEqual({ applied: [1, 2, 3, 4], version: 4 });
     expect(await migratePostgres({ pool: postgres.pool(), schema: 'by_hand' })).toEqual({ applied: [], version: 4 });
     await driver.open();
     expect(await driver.enqueue([{ id: 'a', queue: 'q', name: 'n', payload: '{}', priority: 0, maxAttempts: 1, runAt: 0, enqueuedAt: 0 }])).toEqual([{ id: 'a', created: true, state: 'waiting' }]);
@@ -44,7 +43,7 @@ describe('PostgreSQL schema migrations', () => {
       client.release();
     }
     const driver = await postgres.openDriver({ schema: 'from_v1' });
-    expect(await driver.counts('q')).toEqual({ waiting: 2, delayed: 0, active: 0, completed: 0, dead: 1, expired: 0, cancelled: 0 });
+    expect(await driver.counts('q')).toEqual({ blocked: 0, waiting: 2, delayed: 0, active: 0, completed: 0, dead: 1, expired: 0, cancelled: 0 });
     expect(await driver.cancel('q', 'old-2', 'upgraded')).toBe('cancelled');
     expect((await driver.fetch('q', { max: 10, leaseMs: 60_000 })).map((job) => job.id)).toEqual(['old-1']);
     await driver.setFlowLimits('q', { n: { concurrency: 1 } });
@@ -73,7 +72,7 @@ describe('PostgreSQL schema migrations', () => {
 
   it('migrates from the command line, the driver\'s tables or the outbox\'s', async () => {
     const first = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
-    expect(first.stdout).toContain('driver schema "cli" at version 4 (applied version(s) 1, 2, 4)');
+    expect(first.stdout).toContain('driver schema "cli" at version 4 (applied version(s) 1, 2, 3, 4)');
     const again = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
     expect(again.stdout).toContain('(already up to date)');
     const outbox = await run(process.execPath, [BIN, '--outbox'], { env: { ...process.env, DATABASE_URL: postgres.url() } });

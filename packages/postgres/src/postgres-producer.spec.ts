@@ -54,6 +54,6 @@ describe('Producer.enqueue with { transaction } on PostgresDriver', () => {
       client.release();
     }
     const tables = await postgres.pool().query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'jobs_app' ORDER BY 1");
-    expect(tables.rows.map((row: { table_name: string }) => row.table_name)).toEqual(['dedupes', 'event_bodies', 'flow_holds', 'flow_lanes', 'flow_limits', 'flow_starts', 'jobs', 'migrations', 'queues', 'runtime_schedules', 'runtime_schedules_version', 'schedules']);
+    expect(tables.rows.map((row: { table_name: string }) => row.table_name)).toEqual(['dedupes', 'dependencies', 'event_bodies', 'flow_holds', 'flow_lanes', 'flow_limits', 'flow_starts', 'jobs', 'migrations', 'queues', 'runtime_schedules', 'runtime_schedules_version', 'schedules']);
   });
 });

@@ -1,5 +1,5 @@
 import type {
-  CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord,
+  CancelOutcome, CompleteItem, DependencyStatus, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord,
   JobState, LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule, StoredSchedules,
   TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
@@ -15,6 +15,7 @@ import { applyMigrations, SCHEMA_VERSION, schemaVersion } from './schema/migrati
 import { schemaNames, type SchemaNames } from './schema/schema-names.js';
 import { transactionQuery } from './transaction-query.js';
 import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
+import { explainEnqueueError } from './dependency-errors.js';
 
 /** Rows per bounded admin chunk (removeAllDead, retryAllDead). */
 const ADMIN_CHUNK = 1_000;
@@ -167,6 +168,7 @@ export class PostgresDriver implements QueueDriver {
   }
 
   getJob(queue: string, id: string): Promise<JobRecord | null> { return this.reads.getJob(queue, id); }
+  dependencies(queue: string, id: string): Promise<DependencyStatus[] | null> { return this.reads.dependencies(queue, id); }
   counts(queue: string): Promise<JobCounts> { return this.reads.counts(queue); }
   list(queue: string, state: JobState, options: ListOptions): Promise<JobRecord[]> { return this.reads.list(queue, state, options); }
   queues(): Promise<string[]> { return this.reads.queues(); }
@@ -204,7 +206,6 @@ export class PostgresDriver implements QueueDriver {
   async pause(queue: string): Promise<void> {
     await this.call('set_paused($1, true)', [queue]);
   }
-
   async resume(queue: string): Promise<void> {
     await this.call('set_paused($1, false)', [queue]);
   }
@@ -249,7 +250,7 @@ export class PostgresDriver implements QueueDriver {
 
   private async enqueueVia(query: <Row>(text: string, values: unknown[]) => Promise<Row[]>, jobs: NewJob[]): Promise<EnqueueResult[]> {
     const rows = await query<{ job_id: string; created: boolean; job_state: JobState }>(
-      `SELECT job_id, created, job_state FROM ${this.names.ident}.enqueue($1::jsonb)`, [jobsParameter(jobs)]);
+      `SELECT job_id, created, job_state FROM ${this.names.ident}.enqueue($1::jsonb)`, [jobsParameter(jobs)]).catch(explainEnqueueError);
     return rows.map((row) => ({ id: row.job_id, created: row.created, state: row.job_state }));
   }
 

@@ -25,10 +25,12 @@ export interface JobRow {
   grp: string | null;
   expire_at: string | null;
   trace: TraceCarrier | null;
+  /** 'fail' or 'ignore' for a job enqueued with dependencies, else null. */
+  dep_mode: string | null;
 }
 
 /** The columns a record is read from, in SELECT lists. */
-export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until, lane IS NOT NULL AS limited, grp, expire_at, trace';
+export const JOB_COLUMNS = 'queue, id, name, payload, priority, max_attempts, run_at, enqueued_at, scheduled_for, state, attempt, started_at, finished_at, progress, result, errors, token, lease_until, lane IS NOT NULL AS limited, grp, expire_at, trace, dep_mode';
 
 export function toRecord(row: JobRow): JobRecord {
   return {
@@ -45,6 +47,9 @@ export function toRecord(row: JobRow): JobRecord {
     ...(row.grp !== null && { group: row.grp }),
     ...(row.expire_at !== null && { expireAt: Number(row.expire_at) }),
     ...(row.trace !== null && { trace: row.trace }),
+    // Its refs come from the dependencies table: reads that show them fill them in.
+    ...(row.dep_mode !== null && { dependsOn: [] }),
+    ...(row.dep_mode === 'ignore' && { onDependencyFailure: 'ignore' as const }),
     state: row.state,
     attempt: row.attempt,
     ...(row.started_at !== null && { startedAt: Number(row.started_at) }),
@@ -65,5 +70,6 @@ export function jobsParameter(jobs: readonly NewJob[]): string {
     id: job.id, queue: job.queue, name: job.name, payload: job.payload, priority: job.priority,
     maxAttempts: job.maxAttempts, runAt: job.runAt, enqueuedAt: job.enqueuedAt, scheduledFor: job.scheduledFor,
     limited: job.limited, group: job.group, expireAt: job.expireAt, dedupe: job.dedupe, trace: job.trace,
+    dependsOn: job.dependsOn, onDependencyFailure: job.onDependencyFailure,
   })));
 }

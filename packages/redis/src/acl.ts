@@ -12,7 +12,11 @@ export const REDIS_ACL_COMMANDS = {
   /** Called from inside the Lua scripts. */
   scriptBodies: ['set', 'hget', 'hgetall', 'hmget', 'hset', 'hdel', 'hexists', 'hlen', 'del', 'exists', 'get', 'incr', 'incrby', 'llen', 'lpush', 'rpush', 'lrange', 'ltrim', 'lrem', 'pexpire', 'pttl', 'publish', 'time', 'xadd', 'xlen', 'zadd', 'zcard', 'zrange', 'zrangebyscore', 'zrem',
     // flow control (lua/includes/lanes.lua): running sets, rate windows, lane turns
-    'sadd', 'srem', 'scard', 'zremrangebyscore', 'zscore'],
+    'sadd', 'srem', 'scard', 'zremrangebyscore', 'zscore',
+    // job dependencies (lua/unblock.lua): a blocked job's count of dependencies left
+    'hincrby'],
+  /** Job dependencies (redis-dependencies.ts): existence checks at enqueue, dependency lists, the hand-over records' sweep. */
+  dependencies: ['hexists', 'hmget', 'hget', 'hgetall', 'hscan', 'hdel', 'zrangebyscore'],
   /** The event feed (XREAD on a queue's stream). */
   blockingReads: ['xread'],
   /**

@@ -3,7 +3,7 @@ import type { DriverEvent, JobError, JobEventType } from '@nest-jobs/core/driver
 /** Event type letters of layout 2's stream entries (lua/includes/emit.lua). */
 const EVENT_TYPES: Record<string, JobEventType> = {
   Q: 'enqueued', A: 'active', P: 'progress', C: 'completed', R: 'retrying', F: 'failed', D: 'dead', S: 'skipped',
-  X: 'expired', H: 'rate-limited', K: 'cancelled',
+  X: 'expired', H: 'rate-limited', K: 'cancelled', B: 'blocked', U: 'unblocked',
 };
 
 /**

@@ -26,6 +26,11 @@ export type QueueKey = (typeof QUEUE_KEYS)[number];
  *   {p:q}:v2:finished    STRING the last finish-order score given (lua/includes/finish.lua)
  *   {p:q}:v2:lanes, v2:lane:<lane>, v2:turns, v2:front, v2:limits, v2:holds, v2:run:<key>, v2:rate:<key>,
  *   {p:q}:v2:dedupe:<name>|<key>  flow control (lua/includes/lanes.lua): limited jobs wait in lanes
+ *   {p:q}:v2:blocked     ZSET  id by enqueuedAt: jobs waiting for their dependencies (state b)
+ *   {p:q}:v2:deps:<id>   HASH  a dependent's dependencies: refs, left, o<n>/r<n> outcome and result of the n-th
+ *                        (goes with the job; a completed one's expires 7 days after completion)
+ *   {p:q}:v2:dependents  HASH  id -> JSON [[queue, id, index], ...]: jobs blocked on this job (lua/includes/handover.lua)
+ *   {p:q}:v2:handover    HASH  JSON [queue, id, index] -> outcome and result: ends not yet applied to the dependent
  *   {p:q}:v2:results     HASH  id -> result JSON of a completed job
  *   {p:q}:v2:errors      HASH  id -> JSON array of a job's failed tries (the last 20)
  *   {p:q}:v2:progress    HASH  id -> the last progress JSON
@@ -72,6 +77,11 @@ export class KeySchema {
 
   /** A flow-control key of the queue (lua/includes/lanes.lua), e.g. `lanes`, `limits`, `lane:<lane>`, `expired`. */
   flow(queue: string, suffix: string): string {
+    return `${this.base(queue)}:v2:${suffix}`;
+  }
+
+  /** A job-dependency key of the queue: `blocked`, `dependents`, `handover`, or `deps:<id>` (see above). */
+  dependency(queue: string, suffix: 'blocked' | 'dependents' | 'handover' | `deps:${string}`): string {
     return `${this.base(queue)}:v2:${suffix}`;
   }
 

@@ -7,7 +7,7 @@ import { decodeErrors } from './codec.js';
  * (`w`, `a2`), then tags `,<letter><value>`; lua/includes/record.lua is the
  * reference and writes the same format.
  */
-const STATE_OF: Record<string, JobState> = { w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead', x: 'expired', k: 'cancelled' };
+const STATE_OF: Record<string, JobState> = { b: 'blocked', w: 'waiting', l: 'delayed', a: 'active', c: 'completed', d: 'dead', x: 'expired', k: 'cancelled' };
 const TIME_TAGS = new Set(['E', 'R', 'C', 'S', 'F', 'Z']);
 
 /** Separate from a record: what the queue's results, errors and progress hashes hold for the job. */
@@ -70,6 +70,11 @@ function fromParsed(queue: string, id: string, parsed: ParsedRecord, extras: Rec
     if (group !== '') record.group = decodeGroup(group);
   }
   if (tags.has('H')) record.trace = decodeTrace(tags.get('H')!);
+  // Tag D: enqueued with dependencies (their refs live in the job's deps hash; admin reads add them).
+  if (tags.has('D')) {
+    record.dependsOn = [];
+    if (tags.get('D') === 'i') record.onDependencyFailure = 'ignore';
+  }
   if (typeof extras.progress === 'string') record.progress = extras.progress;
   // A completed job's null result is not stored (complete.lua).
   if (typeof extras.result === 'string') record.result = extras.result;

@@ -5,14 +5,17 @@ import type { DriverContext } from './driver-context.js';
 
 /** The index of each state but waiting (whose lists list-waiting.lua walks). */
 const INDEX = { delayed: 'v2:delayed', active: 'v2:active', completed: 'v2:completed', dead: 'v2:dead' } as const;
+/** States whose index is a flow or dependency key (keys.ts). */
+const OTHER_INDEX = new Set<JobState>(['expired', 'cancelled', 'blocked']);
 /** Listing order per state: completed, dead and expired newest first, the rest in processing order. */
-const NEWEST_FIRST = new Set<JobState>(['completed', 'dead', 'expired', 'cancelled']);
+const NEWEST_FIRST = new Set<JobState>(['completed', 'dead', 'expired', 'cancelled', 'blocked']);
 /** Dead jobs moved or removed per script call by retryAllDead/removeAllDead: each call is atomic, the whole is not. */
 const DEAD_CHUNK = 1_000;
 
 /** The admin side of RedisDriver: O(1) counts, paged lists, single jobs, and operator actions. */
-export class RedisAdmin implements AdminPort {
-  constructor(private readonly context: DriverContext) {}
+export class RedisAdmin implements Omit<AdminPort, 'dependencies'> {
+  /** `ended`: a job of the queue ended or went unfinished, and jobs blocked on it may have hand-over records. */
+  constructor(private readonly context: DriverContext, private readonly ended: (queue: string) => void = () => undefined) {}
 
   async getJob(queue: string, id: string): Promise<JobRecord | null> {
     await this.ready(queue);
@@ -33,7 +36,7 @@ export class RedisAdmin implements AdminPort {
     if (state === 'waiting') {
       ids = await runner.call(listWaitingScript, queue, { offset: options.offset, limit: options.limit });
     } else {
-      const key = state === 'expired' || state === 'cancelled' ? keys.flow(queue, state) : keys.key(queue, INDEX[state]);
+      const key = OTHER_INDEX.has(state) ? keys.flow(queue, state) : keys.key(queue, INDEX[state as keyof typeof INDEX]);
       const stop = options.offset + options.limit - 1;
       const members = NEWEST_FIRST.has(state)
         ? await client.zrevrange(key, options.offset, stop)
@@ -64,12 +67,16 @@ export class RedisAdmin implements AdminPort {
 
   async cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> {
     await this.ready(queue);
-    return this.context.runner.call(cancelScript, queue, { id, reason });
+    const outcome = await this.context.runner.call(cancelScript, queue, { id, reason });
+    if (outcome === 'cancelled') this.ended(queue);
+    return outcome;
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
     await this.ready(queue);
-    return this.context.runner.call(removeScript, queue, id);
+    const removed = await this.context.runner.call(removeScript, queue, id);
+    if (removed) this.ended(queue);
+    return removed;
   }
 
   async pause(queue: string): Promise<void> {
@@ -112,10 +119,16 @@ export class RedisAdmin implements AdminPort {
       if (error) throw error;
       return reply as Array<string | null>;
     });
-    return ids.flatMap((id, index) => {
+    const decoded = ids.flatMap((id, index) => {
       const text = records![index];
       if (typeof text !== 'string') return [];
       return [decodeRecord(queue, id, text, { result: results![index], errors: errors![index], progress: progress![index] })];
     });
+    // A job with dependencies (record tag D) lists them: one read more, for those only.
+    await Promise.all(decoded.filter((record) => record.dependsOn).map(async (record) => {
+      const refs = await client.hget(keys.dependency(queue, `deps:${record.id}`), 'refs');
+      record.dependsOn = refs ? (JSON.parse(refs) as Array<[string, string]>).map(([refQueue, id]) => ({ queue: refQueue, id })) : [];
+    }));
+    return decoded;
   }
 }

@@ -17,7 +17,7 @@ describe('RedisDriver used before open()', () => {
     const driver = new RedisDriver({ url: server!.url, prefix: 'first-use' });
     try {
       const counts = await Promise.all([driver.counts('q'), driver.counts('q'), driver.queues()]);
-      expect(counts[0]).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+      expect(counts[0]).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
     } finally {
       await driver.close();
     }

@@ -40,7 +40,7 @@ describe('RedisDriver at maxmemory (noeviction)', () => {
 
       // A worker started to drain the full Redis registers its (known) queues, and the admin reads still answer.
       await worker.registerQueues(['q']);
-      expect(await worker.counts('q')).toEqual({ waiting: queued, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+      expect(await worker.counts('q')).toEqual({ blocked: 0, waiting: queued, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
       expect((await worker.getJob('q', 'j0'))?.state).toBe('waiting');
 
       // The backlog drains at the limit: fetch and complete start with a write that frees memory.
@@ -56,7 +56,7 @@ describe('RedisDriver at maxmemory (noeviction)', () => {
       }
       expect(completed).toBe(queued);
       expect((await worker.getJob('q', first!.id))?.attempt).toBe(2);
-      expect(await worker.counts('q')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: queued, dead: 0, expired: 0, cancelled: 0 });
+      expect(await worker.counts('q')).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: queued, dead: 0, expired: 0, cancelled: 0 });
     } finally {
       await Promise.all([driver.close(), worker.close()]);
     }

@@ -12,6 +12,7 @@ export class RedisProducer implements Pick<ProducerPort, 'enqueue'> {
     private readonly context: DriverContext,
     sender: EnqueueSender,
     private readonly remember: (queues: string[], operation: () => string) => Promise<void>,
+    private readonly blocked: (jobs: NewJob[]) => Promise<EnqueueResult[]>,
   ) {
     this.coalescer = new EnqueueCoalescer((jobs) => sender.send(jobs));
   }
@@ -25,6 +26,15 @@ export class RedisProducer implements Pick<ProducerPort, 'enqueue'> {
     await this.remember(queues, () => enqueueOf(jobs, queues));
     const migrating = queues.map((queue) => this.context.layout.ensure(queue)).filter((pending) => pending !== undefined);
     if (migrating.length > 0) await Promise.all(migrating);
-    return this.coalescer.enqueue(jobs);
+    if (!jobs.some((job) => job.dependsOn?.length)) return this.coalescer.enqueue(jobs);
+    // Jobs with dependencies take their own path (RedisDependencies); the plain ones of the call are written
+    // only once every dependency was found, so a refused call writes nothing.
+    const withDependencies = jobs.filter((job) => job.dependsOn?.length);
+    const plain = jobs.filter((job) => !job.dependsOn?.length);
+    const blocked = await this.blocked(withDependencies);
+    const written = plain.length > 0 ? await this.coalescer.enqueue(plain) : [];
+    let b = 0;
+    let p = 0;
+    return jobs.map((job) => (job.dependsOn?.length ? blocked[b++]! : written[p++]!));
   }
 }

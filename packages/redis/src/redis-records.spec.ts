@@ -96,7 +96,7 @@ describe('RedisDriver moves jobs of layout 1 into layout 2', () => {
   it('keeps each job\'s state, fields, order and history, and leaves no layout-1 key', async () => {
     await writeLayout1('old', 'q');
     const upgraded = await redis.openDriver('old');
-    expect(await upgraded.counts('q')).toEqual({ waiting: 3, delayed: 1, active: 0, completed: 1, dead: 1, expired: 0, cancelled: 0 });
+    expect(await upgraded.counts('q')).toEqual({ blocked: 0, waiting: 3, delayed: 1, active: 0, completed: 1, dead: 1, expired: 0, cancelled: 0 });
     expect(await upgraded.getJob('q', 'later')).toMatchObject({ state: 'delayed', runAt: 4102444800000, scheduledFor: 1700000000000, maxAttempts: 3 });
     expect(await upgraded.getJob('q', 'done')).toMatchObject({ state: 'completed', result: '{"ok":true}', attempt: 1, startedAt: 1700000000100, finishedAt: 1700000000200 });
     expect(await upgraded.getJob('q', 'failed')).toMatchObject({ state: 'dead', attempt: 3, progress: '{"pct":90}', errors: [{ message: 'boom', attempt: 3 }] });

@@ -9,7 +9,7 @@ import { WakeWaiter } from './wake-waiter.js';
 const FETCH_MAINTENANCE_BOUND = 1_000;
 
 /** The worker's side of RedisDriver: lease, settle, extend, release, progress, and the idle wait. */
-export class RedisWorker implements WorkerPort {
+export class RedisWorker implements Omit<WorkerPort, 'dependencies'> {
   private readonly waiter: WakeWaiter;
   private readonly wakes: WakeSubscriber;
   private readonly nonces = new RandomText();
@@ -19,6 +19,8 @@ export class RedisWorker implements WorkerPort {
   constructor(
     private readonly context: DriverContext,
     report: (error: unknown) => void,
+    /** Jobs settled here left hand-over records for jobs blocked on them (RedisDependencies applies them). */
+    private readonly handedOver: (queue: string) => void = () => undefined,
   ) {
     const { client, keys } = context;
     const readiness = new QueueReadiness(client, keys);
@@ -79,12 +81,18 @@ export class RedisWorker implements WorkerPort {
 
   async complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
     await this.context.ready();
-    return items.length === 0 ? [] : this.context.runner.call(completeScript, queue, items);
+    if (items.length === 0) return [];
+    const { outcomes, handedOver } = await this.context.runner.call(completeScript, queue, items);
+    if (handedOver) this.handedOver(queue);
+    return outcomes;
   }
 
   async fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
     await this.context.ready();
-    return items.length === 0 ? [] : this.context.runner.call(failScript, queue, items);
+    if (items.length === 0) return [];
+    const { outcomes, handedOver } = await this.context.runner.call(failScript, queue, items);
+    if (handedOver) this.handedOver(queue);
+    return outcomes;
   }
 
   async extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {

@@ -1,6 +1,6 @@
 import type {
-  CancelOutcome, CompleteItem, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState, LeasedJob,
-  LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule, StoredSchedules, TickOutcome, TickRequest,
+  CancelOutcome, CompleteItem, DependencyStatus, DriverEvent, EnqueueResult, FailItem, FetchOptions, FlowLimits, FlowStatus, JobCounts, JobRecord, JobState,
+  LeasedJob, LeaseOutcome, LeaseRef, ListOptions, NewJob, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule, StoredSchedules, TickOutcome, TickRequest,
 } from '@nest-jobs/core/driver';
 import { createClient, describeTarget, type AnyClient, type RedisConnectionOptions } from './connection.js';
 import { ScriptRunner, type DriverContext } from './driver-context.js';
@@ -11,6 +11,7 @@ import { KeySchema } from './keys.js';
 import { LayoutMigration } from './layout-migration.js';
 import { QueueRegistry } from './queue-registry.js';
 import { RedisAdmin } from './redis-admin.js';
+import { RedisDependencies } from './redis-dependencies.js';
 import { RedisFlow } from './redis-flow.js';
 import { RedisLifecycle } from './redis-lifecycle.js';
 import { RedisProducer } from './redis-producer.js';
@@ -48,6 +49,7 @@ export class RedisDriver implements QueueDriver {
   private readonly schedules: RedisSchedules;
   private readonly runtimeSchedules: RedisRuntimeSchedules;
   private readonly flow: RedisFlow;
+  private readonly dependencyPart: RedisDependencies;
   private readonly reader: EventReader;
   private readonly registry: QueueRegistry;
   private readonly knownQueues = new Set<string>();
@@ -77,14 +79,16 @@ export class RedisDriver implements QueueDriver {
     const context: DriverContext = {
       client, keys: this.keys, runner, ready: this.lifecycle.ready, layout: new LayoutMigration(this.keys, runner),
     };
-    this.worker = new RedisWorker(context, report);
+    this.dependencyPart = new RedisDependencies(context, report);
+    const ended = (queue: string): void => this.dependencyPart.drainSoon(queue);
+    this.worker = new RedisWorker(context, report, ended);
     const notify = (queue: string): void => this.worker.notify(queue);
     this.reader = new EventReader(client, this.keys, () => this.admin.queues(), report);
     this.registry = new QueueRegistry(client, this.keys, target, this.knownQueues, (queue) => this.reader.addQueue(queue));
     const remember = (queues: string[], operation?: () => string): Promise<void> => this.registry.remember(queues, operation);
     const sender = new EnqueueSender(client, scripts, this.keys, target, diagnosis, notify);
-    this.producer = new RedisProducer(context, sender, remember);
-    this.admin = new RedisAdmin(context);
+    this.producer = new RedisProducer(context, sender, remember, (jobs) => this.dependencyPart.enqueue(jobs));
+    this.admin = new RedisAdmin(context, ended);
     this.flow = new RedisFlow(context);
     this.schedules = new RedisSchedules(context, remember, notify);
     this.runtimeSchedules = new RedisRuntimeSchedules(context);
@@ -92,6 +96,7 @@ export class RedisDriver implements QueueDriver {
   }
 
   open(): Promise<void> {
+    this.dependencyPart.open();
     return this.lifecycle.open();
   }
 
@@ -102,7 +107,7 @@ export class RedisDriver implements QueueDriver {
   close(): Promise<void> {
     return this.lifecycle.close(async () => {
       this.registry.close();
-      await Promise.all([this.worker.close(), this.reader.close()]);
+      await Promise.all([this.worker.close(), this.reader.close(), this.dependencyPart.close()]);
     });
   }
 
@@ -119,7 +124,13 @@ export class RedisDriver implements QueueDriver {
 
   enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> { return this.producer.enqueue(jobs); }
 
-  fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> { return this.worker.fetch(queue, options); }
+  fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]> {
+    this.dependencyPart.track(queue);
+    return this.worker.fetch(queue, options);
+  }
+  dependencies(queue: string, id: string): Promise<DependencyStatus[] | null> {
+    return this.adminCall(`dependencies of job ${id} in "${queue}"`, () => this.dependencyPart.dependencies(queue, id));
+  }
   complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> { return this.worker.complete(queue, items); }
   fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> { return this.worker.fail(queue, items); }
   extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> { return this.worker.extend(queue, items, leaseMs); }

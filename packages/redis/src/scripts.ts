@@ -22,6 +22,9 @@ const SCRIPTS = {
   njMigrate: { file: 'migrate.lua', keys: 19 },
   njCounts: { file: 'counts.lua', keys: 14 },
   njListWaiting: { file: 'list-waiting.lua', keys: 14 },
+  njEnqueueBlocked: { file: 'enqueue-blocked.lua', keys: 14 },
+  njDepend: { file: 'depend.lua', keys: 14 },
+  njUnblock: { file: 'unblock.lua', keys: 14 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -36,6 +36,24 @@ export interface JobInfo {
   waitingReason?: string;
   /** Failed tries, oldest first. */
   errors: JobErrorInfo[];
+  /**
+   * A job enqueued with `dependsOn` (JobsAdmin.get only): its dependencies in order with their states, the
+   * state each ended in once handed over (`missing`: removed before it ended), else its state now.
+   */
+  dependencies?: DependencyInfo[];
+  /** `ignore` when the job runs even if a dependency fails (`onDependencyFailure`). */
+  onDependencyFailure?: 'fail' | 'ignore';
+}
+
+/** One dependency of a job, as the admin shows it. */
+export interface DependencyInfo {
+  queue: string;
+  id: string;
+  state: JobState | 'missing';
+  /** True once its end was handed over to the dependent (its result, if any, is kept there). */
+  handedOver: boolean;
+  /** Its result as handed over (completed). */
+  result?: unknown;
 }
 
 export interface QueueInfo {

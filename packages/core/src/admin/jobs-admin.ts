@@ -10,6 +10,7 @@ import { JobRegistry } from '../registry/job.registry.js';
 import type { JobInfo, QueueInfo, ScheduleInfo } from './job-info.interface.js';
 import { toJobInfo } from './job-info.mapper.js';
 import { ScheduleAdmin } from './schedule-admin.js';
+import { dependencyReport } from './dependency-report.js';
 import { type FlowInfo, toFlowInfo, waitingReason } from './flow-report.js';
 
 const MAX_PAGE = 1_000;
@@ -51,6 +52,7 @@ export class JobsAdmin {
     const record = await this.driver.getJob(queue, id);
     if (!record) return null;
     const info = toJobInfo(record);
+    if (record.dependsOn) Object.assign(info, await dependencyReport(this.driver, record));
     if (record.state === 'waiting' && (record.limited || record.group !== undefined)) {
       const reason = waitingReason(record, await this.flow(queue, { groups: 1_000 }), this.clock.now());
       if (reason) info.waitingReason = reason;

@@ -9,7 +9,7 @@ export function adminConformance(f: Fixture): void {
       const leased = await f.fetch(3);
       await f.driver.complete(f.queue, [{ id: leased[0]!.id, token: leased[0]!.token, result: 'null' }]);
       await f.driver.fail(f.queue, [{ id: leased[1]!.id, token: leased[1]!.token, error: { message: 'x' } }]);
-      expect(await f.driver.counts(f.queue)).toEqual({ waiting: 1, delayed: 1, active: 1, completed: 1, dead: 1, expired: 0, cancelled: 0 });
+      expect(await f.driver.counts(f.queue)).toEqual({ blocked: 0, waiting: 1, delayed: 1, active: 1, completed: 1, dead: 1, expired: 0, cancelled: 0 });
       expect(ids).toHaveLength(5);
     });
 
@@ -76,7 +76,7 @@ export function adminConformance(f: Fixture): void {
       expect(await f.driver.remove(f.queue, active!)).toBe(true);
       expect(await f.driver.remove(f.queue, active!)).toBe(false);
       expect(await f.driver.complete(f.queue, [{ id: active!, token: leased!.token, result: '1' }])).toEqual(['lost']);
-      expect(await f.driver.counts(f.queue)).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+      expect(await f.driver.counts(f.queue)).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 });
       expect(await f.driver.getJob(f.queue, active!)).toBeNull();
     });
 

@@ -3,6 +3,7 @@ import { adminConformance } from './admin.conformance.js';
 import { eventConformance } from './events.conformance.js';
 import { flowConformance } from './flow.conformance.js';
 import { cancelConformance } from './cancel.conformance.js';
+import { dependencyConformance } from './dependencies.conformance.js';
 import type { DriverFactory } from './fixture.js';
 import { useFixture } from './fixture.js';
 import { leaseConformance } from './leases.conformance.js';
@@ -36,5 +37,6 @@ export function describeDriverConformance(label: string, createDriver: DriverFac
     runtimeScheduleConformance(fixture);
     flowConformance(fixture);
     cancelConformance(fixture);
+    dependencyConformance(fixture);
   });
 }

@@ -90,7 +90,7 @@ export function retryConformance(f: Fixture): void {
       expect(await f.driver.removeAllDead(f.queue)).toBe(0);
       expect(await f.driver.getJob(f.queue, dead1!)).toBeNull();
       expect(await f.driver.getJob(f.queue, dead2!)).toBeNull();
-      expect(await f.driver.counts(f.queue)).toEqual({ waiting: 1, delayed: 0, active: 1, completed: 0, dead: 0, expired: 0, cancelled: 0 });
+      expect(await f.driver.counts(f.queue)).toEqual({ blocked: 0, waiting: 1, delayed: 0, active: 1, completed: 0, dead: 0, expired: 0, cancelled: 0 });
       expect(await f.driver.getJob(f.queue, waiting!)).toMatchObject({ state: 'waiting' });
       expect(await f.driver.complete(f.queue, [{ id: active!, token: leasedActive!.token, result: 'null' }])).toEqual(['ok']);
     });

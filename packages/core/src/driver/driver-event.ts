@@ -12,6 +12,10 @@ export type JobEventType =
   | 'expired'
   /** Cancelled (JobsAdmin.cancel, JobHandle.cancel); `error` carries the reason. A worker running it aborts it. */
   | 'cancelled'
+  /** Enqueued with dependencies that have not all ended: the job waits in state `blocked`. */
+  | 'blocked'
+  /** Every dependency ended (completed, or failed with `onDependencyFailure: 'ignore'`): the job waits to run. */
+  | 'unblocked'
   /** The handler said the remote is rate limiting: the job (or its group) is held until `runAt`; the try is not counted. */
   | 'rate-limited'
   /** A schedule tick not enqueued because the previous run is unfinished (`overlap: false`); `id` is the tick's job id. */

@@ -1,3 +1,4 @@
+import type { DependencyPort } from './dependency-port.js';
 import type { DriverEvent } from './driver-event.js';
 import type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, ScheduleRef, ScheduleState, TickOutcome, TickRequest,
@@ -34,7 +35,7 @@ export interface DriverLogger {
 }
 
 /** What a worker needs: lease jobs, settle them, keep leases alive, and sleep while there is no work. */
-export interface WorkerPort {
+export interface WorkerPort extends DependencyPort {
   fetch(queue: string, options: FetchOptions): Promise<LeasedJob[]>;
   complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]>;
   fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]>;
@@ -68,7 +69,7 @@ export interface JobReader {
 /** Cancels one job: shared by producers (a job handle's cancel) and admins. */
 export interface JobCanceller {
   /**
-   * Waiting, delayed or active → `cancelled` at once, with the reason kept as its last error and
+   * Blocked, waiting, delayed or active → `cancelled` at once, with the reason kept as its last error and
    * a `cancelled` event; an active job's lease is void (its worker's settle and extend get `lost`).
    */
   cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome>;
@@ -80,7 +81,7 @@ export interface ProducerPort extends JobReader, JobCanceller {
 }
 
 /** Reads and operator actions on queues and jobs. */
-export interface AdminPort extends JobReader, JobCanceller {
+export interface AdminPort extends JobReader, JobCanceller, DependencyPort {
   counts(queue: string): Promise<JobCounts>;
   /**
    * Jobs in a state. Order: waiting in fetch order; delayed by run time;

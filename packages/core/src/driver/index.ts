@@ -7,3 +7,6 @@ export { RandomText } from './random-text.js';
 export { canEnqueueInTransaction, type JobsOutbox, type OutboxLag, type TransactionalProducerPort } from './transactional.js';
 // Drivers throw subclasses of it on an outage; users catch it from the main entry point.
 export { DriverUnavailableError } from '../errors/driver-unavailable.error.js';
+export type { DependencyOutcome, DependencyPort, DependencyStatus } from './dependency-port.js';
+export { DependencyFailedError } from '../errors/dependency-failed.error.js';
+export { MissingDependencyError } from '../errors/missing-dependency.error.js';

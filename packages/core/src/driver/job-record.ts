@@ -1,11 +1,18 @@
 /**
  * States a job moves through. `paused` is a property of a queue, not of a job.
+ * `blocked`: enqueued with `dependsOn`, waiting for its dependencies to end.
  * `expired`: still waiting `expireAfter` past its run time, dropped unrun.
  * `cancelled`: cancelled before it ended; never runs (again), never retried.
  */
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired' | 'cancelled';
+export type JobState = 'blocked' | 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'expired' | 'cancelled';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'];
+export const JOB_STATES: readonly JobState[] = ['blocked', 'waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'];
+
+/** A job by its queue and id (a dependency). */
+export interface JobRef {
+  queue: string;
+  id: string;
+}
 
 /** One failed try, as kept on the job (newest last, the driver keeps the last 20). */
 export interface JobError {
@@ -59,6 +66,13 @@ export interface NewJob {
   expireAt?: number;
   /** Enqueue-time uniqueness (not stored with the job). */
   dedupe?: DedupeRequest;
+  /**
+   * Jobs that must end before this one runs (see DependencyPort): the job is `blocked` until
+   * then. Each must exist at enqueue (else MissingDependencyError, nothing written).
+   */
+  dependsOn?: JobRef[];
+  /** A dependency that did not complete: `fail` (default) ends this job dead, `ignore` runs it anyway. */
+  onDependencyFailure?: 'fail' | 'ignore';
 }
 
 /**
@@ -110,6 +124,7 @@ export interface EnqueueResult {
 }
 
 export interface JobCounts {
+  blocked: number;
   waiting: number;
   delayed: number;
   active: number;
@@ -120,7 +135,7 @@ export interface JobCounts {
 }
 
 /**
- * Outcome of a cancel: `cancelled` (it was waiting, delayed or active and is cancelled now),
+ * Outcome of a cancel: `cancelled` (it was blocked, waiting, delayed or active and is cancelled now),
  * `finished` (it had ended already; nothing changed), `missing` (no such job).
  */
 export type CancelOutcome = 'cancelled' | 'finished' | 'missing';

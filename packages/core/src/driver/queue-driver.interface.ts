@@ -24,6 +24,10 @@ export type { RuntimeSchedulePort, StoredSchedule, StoredSchedules } from './run
  *   to waiting, or to dead when its tries are used up (error "lease expired").
  * - A paused queue's `fetch` returns nothing; enqueue still works.
  * - Enqueue with an existing id changes nothing and returns `created: false`.
+ * - A job enqueued with `dependsOn` is `blocked` (events `enqueued`, `blocked`) until every dependency
+ *   ended; then `unblocked` and waiting (or delayed), or dead (DependencyFailedError) when one did not
+ *   complete and `onDependencyFailure` is `fail`. A dependency id that does not exist is refused
+ *   (MissingDependencyError) before anything of the call is written.
  * - A `limited` job waits in its lane (name, or name and group); fetch takes turns between
  *   lanes with room under their limits and the queue's other jobs, so no lane blocks another.
  */

@@ -8,3 +8,5 @@ export * from './rate-limited.error.js';
 export * from './driver-unavailable.error.js';
 export * from './job-expired.error.js';
 export * from './job-cancelled.error.js';
+export * from './dependency-failed.error.js';
+export * from './missing-dependency.error.js';

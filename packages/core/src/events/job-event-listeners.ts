@@ -9,10 +9,13 @@ import { JobRegistry } from '../registry/job.registry.js';
 import { hostResolverOf, providersDeclaring } from '../discovery/handler-host.js';
 import { JobEvents } from './job-events.js';
 
+/** Every event type, as a record so that a type added to JobEventType must be added here too. */
+const ALL_EVENT_TYPES: Record<JobEventType, true> = {
+  enqueued: true, active: true, progress: true, completed: true, retrying: true, failed: true, dead: true, skipped: true, expired: true,
+  'rate-limited': true, cancelled: true, blocked: true, unblocked: true,
+};
 /** Every event type a listener may name. */
-const EVENT_TYPES: ReadonlySet<string> = new Set<JobEventType | '*'>([
-  '*', 'enqueued', 'active', 'progress', 'completed', 'retrying', 'failed', 'dead', 'skipped', 'expired', 'rate-limited',
-]);
+const EVENT_TYPES: ReadonlySet<string> = new Set(['*', ...Object.keys(ALL_EVENT_TYPES)]);
 
 interface Listener {
   handler: string;

@@ -24,4 +24,10 @@ export interface JobContext {
    * and ends this try, not counted; the job runs again after the hold. Throws RateLimitedError.
    */
   rateLimited(ms: number): never;
+  /**
+   * Results of the jobs this one was enqueued with `dependsOn`, in that order, as JSON gives them back
+   * (`undefined` for one that did not complete, under `onDependencyFailure: 'ignore'`); `[]` without
+   * dependencies. Read from the driver on call (results were copied to this job when each dependency ended).
+   */
+  dependencies<T extends readonly unknown[] = unknown[]>(): Promise<T>;
 }

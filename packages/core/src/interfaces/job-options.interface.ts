@@ -1,4 +1,4 @@
-import type { RetentionOptions } from '../driver/job-record.js';
+import type { JobRef, RetentionOptions } from '../driver/job-record.js';
 import type { FlowOptions } from './flow-options.interface.js';
 
 /** How long to wait before the next try. A number is a fixed delay in ms. */
@@ -69,4 +69,16 @@ export interface EnqueueOptions {
    * `outbox` on the module; other drivers refuse it. One transaction per call.
    */
   transaction?: object;
+  /**
+   * Jobs this one waits for, in any queue: JobHandles or `{ queue, id }`. It stays `blocked` until
+   * all ended, then runs; `ctx.dependencies()` gives their results in this order. Each must exist
+   * already (else MissingDependencyError, nothing written), so dependencies never form a cycle.
+   */
+  dependsOn?: ReadonlyArray<JobRef>;
+  /**
+   * A dependency that ended without completing (dead, cancelled, expired, removed): `fail` (default)
+   * ends this job dead with a DependencyFailedError, unrun; `ignore` runs it anyway, and
+   * `ctx.dependencies()` gives `undefined` for that dependency.
+   */
+  onDependencyFailure?: 'fail' | 'ignore';
 }

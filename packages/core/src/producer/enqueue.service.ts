@@ -15,6 +15,7 @@ import { toJson } from '../serialization/json.js';
 import { DriverJobHandle } from './job-handle.js';
 import { RandomText } from '../driver/random-text.js';
 import { withFlow } from './flow-fields.js';
+import { withDependencies } from './dependency-fields.js';
 import type { JobsTracing } from '../tracing/tracing.interface.js';
 import { JOBS_TRACING } from '../tracing/tracing.token.js';
 
@@ -97,7 +98,8 @@ export class EnqueueService {
       runAt,
       enqueuedAt: now,
     };
-    return definition.flow ? withFlow(job, definition.flow, payload, options.jobId, now, fail) : job;
+    const flowed = definition.flow ? withFlow(job, definition.flow, payload, options.jobId, now, fail) : job;
+    return options.dependsOn === undefined && options.onDependencyFailure === undefined ? flowed : withDependencies(flowed, options, fail);
   }
 
   definitionOf(classRef: HandlerClass, key: string): JobDefinition {

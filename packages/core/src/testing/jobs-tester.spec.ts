@@ -96,6 +96,15 @@ describe('JobsTester.drain', () => {
     ]);
   });
 
+  it('runs a job enqueued with dependsOn after them, in the same drain', async () => {
+    const first = await accounts.enqueue('welcome', { email: 'ada@example.com', plan: 'pro' });
+    const second = await accounts.enqueue('welcome', { email: 'bob@example.com', plan: 'free' });
+    await accounts.enqueue('audit', 'both welcomed', { dependsOn: [first, second] });
+    await jobs.drain();
+    expect(log.indexOf('audit both welcomed')).toBeGreaterThan(log.indexOf('welcome bob@example.com'));
+    expect(log.filter((line) => line === 'audit both welcomed')).toHaveLength(1);
+  });
+
   it('lists enqueued jobs with typed payloads, by class and method or by stored name', async () => {
     await accounts.enqueue('welcome', { email: 'ada@example.com', plan: 'pro' }, { jobId: 'signup-1' });
     await accounts.enqueue('welcome', { email: 'ada@example.com', plan: 'pro' }, { jobId: 'signup-1' });

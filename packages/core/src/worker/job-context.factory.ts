@@ -5,7 +5,7 @@ import { InvalidJobInputError } from '../errors/invalid-job-input.error.js';
 import { RetryRequest } from '../errors/retry-request.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import type { JobContext } from '../interfaces/job-context.interface.js';
-import { toJson } from '../serialization/json.js';
+import { fromJson, toJson } from '../serialization/json.js';
 import type { JobAbort } from './job-abort.js';
 import { JobLogger } from './job-logger.js';
 
@@ -14,7 +14,7 @@ export function createJobContext(
   job: LeasedJob,
   handler: string,
   abort: JobAbort,
-  driver: Pick<WorkerPort, 'progress'>,
+  driver: Pick<WorkerPort, 'progress' | 'dependencies'>,
   maxPayloadBytes: number,
   traceId?: string,
 ): JobContext {
@@ -46,6 +46,10 @@ export function createJobContext(
     },
     rateLimited(ms: number): never {
       throw new RateLimitedError(ms);
+    },
+    async dependencies<T extends readonly unknown[]>(): Promise<T> {
+      const statuses = await driver.dependencies(job.queue, job.id);
+      return (statuses ?? []).map((status) => (status.result === undefined ? status.outcome === 'completed' ? null : undefined : fromJson(status.result))) as unknown as T;
     },
   };
 }

@@ -18,7 +18,7 @@ import type { LeaseKeeper } from './lease-keeper.js';
 import type { JobsTracing } from '../tracing/tracing.interface.js';
 
 export interface JobRunnerDeps {
-  driver: Pick<WorkerPort, 'release' | 'progress'>;
+  driver: Pick<WorkerPort, 'release' | 'progress' | 'dependencies'>;
   acks: AckBatcher;
   leases: LeaseKeeper;
   maxPayloadBytes: number;

@@ -2,10 +2,11 @@ import type { JobInfo } from '@nest-jobs/core';
 import { formatDate, formatJson, progressPercent, wrappableName } from '../render/format.js';
 import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
+import { dependencyList } from './dependency-list.js';
 import type { PageContext, PageView } from '../render/page-context.js';
 
 /** States a job can be cancelled from. */
-const CANCELLABLE: ReadonlySet<string> = new Set(['waiting', 'delayed', 'active']);
+const CANCELLABLE: ReadonlySet<string> = new Set(['blocked', 'waiting', 'delayed', 'active']);
 
 export function jobView(context: PageContext, job: JobInfo): PageView {
   const href = `/queues/${segment(job.queue)}/jobs/${segment(job.id)}`;
@@ -33,6 +34,7 @@ export function jobView(context: PageContext, job: JobInfo): PageView {
   <dt>Progress</dt><dd>${percent !== undefined ? html`<progress max="100" value="${percent}">${percent}%</progress> ${percent}%` : html`<code>${formatJson(job.progress)}</code>`}</dd>
 </dl>
 <div class="actions">${job.state === 'dead' ? actionButton(context, `${href}/retry`, 'Retry') : ''}${CANCELLABLE.has(job.state) ? actionButton(context, `${href}/cancel`, 'Cancel', { confirm: `Cancel job ${job.id}?`, danger: true }) : ''}${actionButton(context, `${href}/remove`, 'Remove', { confirm: `Remove job ${job.id}?`, danger: true })}</div>
+${job.dependencies ? dependencyList(context, job) : ''}
 <h2>Payload</h2>
 <pre class="payload">${formatJson(job.payload)}</pre>
 <h2>Result</h2>

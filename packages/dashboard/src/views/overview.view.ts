@@ -4,7 +4,7 @@ import { html, segment } from '../render/html.js';
 import { actionButton } from '../render/layout.js';
 import type { PageContext, PageView } from '../render/page-context.js';
 
-const STATES = ['waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'] as const;
+const STATES = ['blocked', 'waiting', 'delayed', 'active', 'completed', 'dead', 'expired', 'cancelled'] as const;
 
 export function overviewView(context: PageContext, queues: QueueInfo[], series: ChartSeries): PageView {
   const rows = queues.map(
@@ -17,7 +17,7 @@ export function overviewView(context: PageContext, queues: QueueInfo[], series: 
   const live = html`${throughputChart(series)}
 <table class="queues">
   <thead><tr><th>Queue</th>${STATES.map((state) => html`<th class="num">${state}</th>`)}<th></th></tr></thead>
-  <tbody>${rows.length ? rows : html`<tr><td colspan="9">No queues yet.</td></tr>`}</tbody>
+  <tbody>${rows.length ? rows : html`<tr><td colspan="10">No queues yet.</td></tr>`}</tbody>
 </table>`;
   return { kind: 'overview', heading: 'Queues', live };
 }

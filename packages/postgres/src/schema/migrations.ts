@@ -11,6 +11,7 @@ import { flowLanesV2 } from './v2-flow-lanes.sql.js';
 import { flowTablesV2 } from './v2-flow-tables.sql.js';
 import { producerV2 } from './v2-producer.sql.js';
 import { settleV2 } from './v2-settle.sql.js';
+import { dependenciesV3 } from './v3-dependencies.sql.js';
 import { runtimeSchedulesV4 } from './v4-runtime-schedules.sql.js';
 import { fillTemplate, type SchemaNames } from './schema-names.js';
 
@@ -39,7 +40,7 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
       description: 'flow control (lanes, limits, holds, dedupe, expiry), cancellation, trace context',
       sql: flowTablesV2 + flowLanesV2 + fetchV2 + settleV2 + producerV2 + flowAdminV2,
     },
-    // Version 3 is taken by job dependencies (another change); the plan applies the versions it has, in order.
+    { version: 3, description: 'job dependencies (blocked jobs, hand-over on the end of a dependency)', sql: dependenciesV3 },
     { version: 4, description: 'schedules created at runtime: definitions, version, change notice', sql: runtimeSchedulesV4 },
   ],
 };

@@ -49,8 +49,8 @@ export const countsScript = queueScript({
   operation: 'counts',
   args: () => [],
   reply: (raw): JobCounts => {
-    const [waiting, delayed, active, completed, dead, expired, cancelled] = (raw as number[]).map(Number);
-    return { waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead!, expired: expired ?? 0, cancelled: cancelled ?? 0 };
+    const [waiting, delayed, active, completed, dead, expired, cancelled, blocked] = (raw as number[]).map(Number);
+    return { blocked: blocked ?? 0, waiting: waiting!, delayed: delayed!, active: active!, completed: completed!, dead: dead!, expired: expired ?? 0, cancelled: cancelled ?? 0 };
   },
 });
 

@@ -1,10 +1,11 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
--- @include keys, now_ms, int, b36, guard, many, record, finish, emit
+-- @include keys, now_ms, int, b36, guard, many, record, finish, emit, handover
 -- @lazy wake
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
--- Returns one 1 (ok) or 0 (lost) per job.
+-- Returns one 1 (ok) or 0 (lost) per job, then, when jobs blocked on these now have hand-over records
+-- (handover.lua), how many.
 -- One HMGET reads every record; the index moves, record and result writes, events and
 -- retention trims go in one call each for the whole batch.
 local now = now_ms()
@@ -23,6 +24,8 @@ local finished = ',F' .. b36(now)
 local settled = {}
 -- Limited jobs among them: their slots free up (lanes.lua).
 local stops = nil
+local dependents_done = nil
+local DEPS_KEEP_MS = '604800000'
 local k = 0
 for i = 2, #ARGV, 5 do
   k = k + 1
@@ -35,6 +38,12 @@ for i = 2, #ARGV, 5 do
     if string.find(tags, ',L', 1, true) then
       stops = stops or {}
       stops[#stops + 1] = k
+    end
+    -- A job that had dependencies (tag D): its dependencies hash goes with it, or lives DEPS_KEEP_MS more
+    -- (it is no index entry: a retention trim never finds it).
+    if string.find(tags, ',D', 1, true) then
+      dependents_done = dependents_done or {}
+      dependents_done[#dependents_done + 1] = { id, age == 'remove' }
     end
     -- Emitted after the freeing writes below: a full event buffer flushes (XADD) when it fills.
     local e = #events
@@ -90,6 +99,8 @@ if stops then
   end
 end
 for e = 1, #events, 4 do emit('C', events[e], events[e + 1], events[e + 2], events[e + 3]) end
+-- Jobs blocked on these: one EXISTS for the batch when none are (handover.lua).
+for e = 1, #events, 4 do handover(events[e], 'c', events[e + 3] ~= 'null' and events[e + 3] or nil) end
 local function forget(gone)
   call_many('HDEL', K.jobs, gone)
   call_many('HDEL', K.results, gone)
@@ -124,4 +135,11 @@ for _, spec in ipairs(trims) do
 end
 -- A lane may have waited for one of these slots: idle workers look again.
 if stops then lazy().wake() end
+if dependents_done then
+  local base = string.sub(WAITING, 1, -9) .. 'deps:'
+  for _, done_job in ipairs(dependents_done) do
+    if done_job[2] then redis.call('DEL', base .. done_job[1]) else redis.call('PEXPIRE', base .. done_job[1], DEPS_KEEP_MS) end
+  end
+end
+if HANDED_OVER > 0 then out[#out + 1] = HANDED_OVER end
 return out

@@ -3,7 +3,7 @@
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead),
 --       held until ms or '' (a RateLimitedError: the job's lane is held, the job waits at its front, the try not counted)
--- Returns one 1 (ok) or 0 (lost) per job.
+-- Returns one 1 (ok) or 0 (lost) per job, then, when a dead job left hand-over records (handover.lua), how many.
 -- Every record is read before the first write, and the other keys checked: all or nothing.
 local now = now_ms()
 EVENT_AT = int(now)
@@ -80,4 +80,5 @@ for n, h in ipairs(held) do
   end
 end
 if requeued then wake() end
+if HANDED_OVER > 0 then out[#out + 1] = HANDED_OVER end
 return out

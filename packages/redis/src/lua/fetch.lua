@@ -1,7 +1,7 @@
 -- Lease up to N jobs: promote due delayed jobs, recover expired leases (bounded),
 -- then take the best waiting jobs, count their try and issue fresh fencing tokens.
 -- @include keys, now_ms, int, b36, guard, many, record, record_check, emit, wake
--- @lazy maintenance, failures, lane_pick, lanes, finish
+-- @lazy maintenance, failures, lane_pick, lanes, finish, handover
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
@@ -172,6 +172,7 @@ if expired then
     redis.call('HSET', K.jobs, ids[n], rec_rewrite(records[n], tags, 'x', attempt, ',[TQF][^,]*', finished))
     redis.call('ZADD', flow .. 'expired', string.format('%d', first + e - 1), ids[n])
     emit('X', ids[n], name, int(attempt))
+    lazy().handover(ids[n], 'x')
   end
 end
 if diverted then

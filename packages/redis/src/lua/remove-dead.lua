@@ -8,8 +8,15 @@ local ids = redis.call('ZRANGE', K.dead, 0, tonumber(ARGV[2]) - 1)
 if #ids == 0 then return 0 end
 local records = hmget_many(K.jobs, ids)
 local gone = {}
+-- A dependent's dependencies hash (tag D, see enqueue-blocked.lua) goes with it.
+local deps = {}
+local base = string.sub(WAITING, 1, -9) .. 'deps:'
 for n, id in ipairs(ids) do
-  if rec_read(records[n]) == 'd' then gone[#gone + 1] = id end
+  local state, _, tags = rec_read(records[n])
+  if state == 'd' then
+    gone[#gone + 1] = id
+    if string.find(tags, ',D', 1, true) then deps[#deps + 1] = base .. id end
+  end
 end
 if #gone == 0 then return 0 end
 guard('results', 'errors', 'progress')
@@ -18,4 +25,5 @@ call_many('HDEL', K.jobs, gone)
 call_many('HDEL', K.results, gone)
 call_many('HDEL', K.errors, gone)
 call_many('HDEL', K.progress, gone)
+for _, key in ipairs(deps) do redis.call('DEL', key) end
 return #gone

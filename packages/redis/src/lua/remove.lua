@@ -1,7 +1,9 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
--- @include keys, guard, record, waiting, waiting_edit, lanes
+-- @include keys, guard, record, waiting, waiting_edit, lanes, handover
 -- KEYS: the queue keys (see includes/keys.lua).
 -- ARGV: [1] waiting-list prefix, [2] id
+-- A job removed before it ended hands 'missing' to the jobs blocked on it (handover.lua); a blocked job's
+-- dependencies hash goes with it.
 -- Returns 1 when a job was removed, else 0.
 local id = ARGV[2]
 local rec = redis.call('HGET', K.jobs, id)
@@ -26,7 +28,12 @@ elseif state == 'x' then
   redis.call('ZREM', FLOW .. 'expired', id)
 elseif state == 'k' then
   redis.call('ZREM', FLOW .. 'cancelled', id)
+elseif state == 'b' then
+  redis.call('ZREM', FLOW .. 'blocked', id)
 end
+-- A dependent's dependencies hash (tag D) goes with it.
+if string.find(tags, ',D', 1, true) then redis.call('DEL', FLOW .. 'deps:' .. id) end
+if state == 'w' or state == 'l' or state == 'a' or state == 'b' then handover(id, 'm') end
 redis.call('HDEL', K.jobs, id)
 redis.call('HDEL', K.results, id)
 redis.call('HDEL', K.errors, id)

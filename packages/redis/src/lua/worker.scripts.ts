@@ -20,8 +20,19 @@ export const completeScript = queueScript({
   command: 'njComplete',
   operation: 'complete',
   args: (items: CompleteItem[]) => items.flatMap((item) => [item.id, item.token, item.result, ...retentionArgs(item.retention)]),
-  reply: (raw): LeaseOutcome[] => leaseOutcomes(raw),
+  reply: (raw, items): SettleReply => settleReply(raw, items.length),
 });
+
+/** A settle script's outcomes, and whether jobs blocked on the settled ones got hand-over records (lua/includes/handover.lua). */
+export interface SettleReply {
+  outcomes: LeaseOutcome[];
+  handedOver: boolean;
+}
+
+function settleReply(raw: unknown, count: number): SettleReply {
+  const values = raw as number[];
+  return { outcomes: leaseOutcomes(values.slice(0, count)), handedOver: values.length > count };
+}
 
 /** fail.lua: per job id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead), held until ms or ''. */
 export const failScript = queueScript({
@@ -34,7 +45,7 @@ export const failScript = queueScript({
     item.retryAt === undefined ? '' : Math.round(item.retryAt),
     item.rateLimitedUntil === undefined ? '' : Math.round(item.rateLimitedUntil),
   ]),
-  reply: (raw): LeaseOutcome[] => leaseOutcomes(raw),
+  reply: (raw, items): SettleReply => settleReply(raw, items.length),
 });
 
 /** extend.lua: lease ms, then per job id, token. */

@@ -4,7 +4,7 @@ import { Violation } from './context.js';
 export type EventTally = Record<JobEventType, number>;
 
 export function emptyTally(): EventTally {
-  return { enqueued: 0, active: 0, progress: 0, completed: 0, retrying: 0, failed: 0, dead: 0, skipped: 0, expired: 0, 'rate-limited': 0, cancelled: 0 };
+  return { enqueued: 0, active: 0, progress: 0, completed: 0, retrying: 0, failed: 0, dead: 0, skipped: 0, expired: 0, 'rate-limited': 0, cancelled: 0, blocked: 0, unblocked: 0 };
 }
 
 /**

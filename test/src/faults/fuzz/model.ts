@@ -81,7 +81,7 @@ export class Model {
   }
 
   counts(): JobCounts {
-    const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 };
+    const counts: JobCounts = { blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, expired: 0, cancelled: 0 };
     for (const job of this.jobs.values()) counts[job.state]++;
     return counts;
   }

@@ -132,7 +132,7 @@ describe('fencing of a worker paused past its lease (SIGSTOP / SIGCONT)', () => 
         expect(terminal[index]!.map((event) => event.type)).toEqual(['completed']);
         expect(entries.filter((entry) => entry.id === id && entry.event === 'complete' && entry.pid === rescuer.pid).map((entry) => entry.detail)).toEqual(['ok']);
       }
-      expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: MODES.length, dead: 0, expired: 0, cancelled: 0 });
+      expect(await driver.counts('default')).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: MODES.length, dead: 0, expired: 0, cancelled: 0 });
     } finally {
       redis.disconnect();
       await driver.close();

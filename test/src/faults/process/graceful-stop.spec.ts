@@ -109,7 +109,7 @@ describe('graceful stop of a worker-only process (SIGTERM)', () => {
         expect(record).toMatchObject({ state: 'completed', attempt: 1, errors: [], result: JSON.stringify({ pid: replacement.pid }) });
       }
       for (const id of backlog) expect(of(id, 'started').map((entry) => entry.pid)).toEqual([replacement.pid]);
-      expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 20, dead: 0, expired: 0, cancelled: 0 });
+      expect(await driver.counts('default')).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 20, dead: 0, expired: 0, cancelled: 0 });
     } finally {
       await close();
     }
@@ -144,7 +144,7 @@ describe('graceful stop of a worker-only process (SIGTERM)', () => {
       expect(drainMs).toBeGreaterThanOrEqual(workLeftMs - 50);
       expect(drainMs).toBeLessThan(shutdownMs / 2);
       expect(finished.map((entry) => entry.id).sort()).toEqual(jobs);
-      expect(await driver.counts('default')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: jobs.length, dead: 0, expired: 0, cancelled: 0 });
+      expect(await driver.counts('default')).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: jobs.length, dead: 0, expired: 0, cancelled: 0 });
     } finally {
       await close();
     }

@@ -118,7 +118,7 @@ describe('Redis out of memory (maxmemory 3mb, noeviction)', () => {
         expect(lost).toBe(0);
         expect(atLimit).toBe(acked.length);
         expect(duplicates).toBe(0);
-        expect(counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: acked.length, dead: 0, expired: 0, cancelled: 0 });
+        expect(counts).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: acked.length, dead: 0, expired: 0, cancelled: 0 });
       } finally {
         await workerApp.close();
       }

@@ -67,7 +67,7 @@ export async function runChaos(run: ChaosRun): Promise<void> {
     recordFault({ fault: run.label, runs: kills, jobs, lost, duplicates, recoveryMs, note: `bound ${kills * CONCURRENCY}` });
     process.stdout.write(`${run.label}: jobs ${jobs}, kills ${kills}, lost ${lost}, duplicates ${duplicates}, max recovery ${recoveryMs} ms\n`);
     expect(lost).toBe(0);
-    expect(counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: jobs, dead: 0, expired: 0, cancelled: 0 });
+    expect(counts).toEqual({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: jobs, dead: 0, expired: 0, cancelled: 0 });
     expect(kills).toBeGreaterThan(0);
     expect(duplicates).toBeLessThanOrEqual(kills * CONCURRENCY);
   } finally {

@@ -1,5 +1,8 @@
 import type { DriverEvent } from '../driver-event.js';
 import type { EnqueueResult, JobError, LeasedJob, NewJob } from '../job-record.js';
+import { DependencyFailedError } from '../../errors/dependency-failed.error.js';
+import type { DependencyOutcome } from '../dependency-port.js';
+import type { MemoryDependencies, Resolution } from './memory-dependencies.js';
 import type { MemoryEventBus } from './memory-event-bus.js';
 import type { MemoryQueue } from './memory-queue.js';
 import type { MemoryWakeups } from './memory-wakeups.js';
@@ -20,6 +23,8 @@ export class MemoryLifecycle {
     private readonly wakeups: MemoryWakeups,
     private readonly now: () => number,
     private readonly maxErrorsKept: number,
+    private readonly dependencies: MemoryDependencies,
+    private readonly queueOf: (name: string) => MemoryQueue,
   ) {}
 
   enqueue(queue: MemoryQueue, input: NewJob): EnqueueResult {
@@ -31,10 +36,47 @@ export class MemoryLifecycle {
       if (holder) return holder;
     }
     const job: StoredJob = { ...fields, state: 'waiting', attempt: 0, errors: [], seq: 0 };
+    if (job.dependsOn?.length) {
+      queue.place(job, 'blocked');
+      this.emit(job, 'enqueued');
+      this.emit(job, 'blocked');
+      const resolution = this.dependencies.register(job);
+      if (resolution) this.resolve(queue, job, resolution);
+      return { id: job.id, created: true, state: job.state };
+    }
     queue.place(job, input.runAt > this.now() ? 'delayed' : 'waiting');
     this.emit(job, 'enqueued');
     this.wakeups.notify(queue.name);
     return { id: job.id, created: true, state: job.state };
+  }
+
+  /**
+   * A job ended, or (`missing`) was removed before it ended: hands that over to the jobs blocked on it,
+   * which run, or die in turn (so a failure runs down a chain).
+   */
+  ended(job: StoredJob, outcome: DependencyOutcome): void {
+    for (const { dependent, resolution } of this.dependencies.ended(job, outcome)) this.resolve(this.queueOf(dependent.queue), dependent, resolution);
+  }
+
+  /** Removes a job; one that had not ended fails the jobs blocked on it (`missing`). */
+  remove(queue: MemoryQueue, job: StoredJob, unfinished: boolean): void {
+    queue.delete(job);
+    this.dependencies.forget(job.queue, job.id);
+    if (unfinished) this.ended(job, 'missing');
+  }
+
+  /** A blocked job whose dependencies decided it: waiting (or delayed), or dead naming the failed dependency. */
+  private resolve(queue: MemoryQueue, job: StoredJob, resolution: Resolution): void {
+    const now = this.now();
+    if (resolution.kind === 'failed') {
+      const { queue: depQueue, id, outcome } = resolution.dependency;
+      const message = DependencyFailedError.messageFor(depQueue, id, outcome);
+      const error = this.recordError(job, { name: 'DependencyFailedError', message, attempt: job.attempt, at: now });
+      return this.bury(queue, job, error, now);
+    }
+    queue.place(job, job.runAt > now ? 'delayed' : 'waiting');
+    this.emit(job, 'unblocked');
+    this.wakeups.notify(queue.name);
   }
 
   /** Moves due delayed jobs to waiting and recovers expired leases; `fetch` does this first. */
@@ -81,6 +123,7 @@ export class MemoryLifecycle {
       next.job.finishedAt = now;
       queue.place(next.job, 'expired');
       this.emit(next.job, 'expired');
+      this.ended(next.job, 'expired');
       next = queue.takeNext(now);
     }
     const job = next.job;
@@ -101,6 +144,7 @@ export class MemoryLifecycle {
     job.finishedAt = this.now();
     queue.place(job, 'completed');
     this.emit(job, 'completed', { data: result });
+    this.ended(job, 'completed');
   }
 
   fail(queue: MemoryQueue, job: StoredJob, failure: Omit<JobError, 'at' | 'attempt'> | undefined, retryAt: number | undefined): void {
@@ -131,13 +175,14 @@ export class MemoryLifecycle {
     this.wakeups.notify(queue.name);
   }
 
-  /** Waiting, delayed or active → cancelled, the reason kept as its last error; an active job's lease is void. */
+  /** Blocked, waiting, delayed or active → cancelled, the reason kept as its last error; an active job's lease is void. */
   cancel(queue: MemoryQueue, job: StoredJob, reason: string | undefined): void {
     const now = this.now();
     const error = this.recordError(job, { name: 'JobCancelledError', message: reason ?? 'cancelled', attempt: job.attempt, at: now });
     job.finishedAt = now;
     queue.place(job, 'cancelled');
     this.emit(job, 'cancelled', { error });
+    this.ended(job, 'cancelled');
   }
 
   progress(job: StoredJob, progress: string): void {
@@ -166,6 +211,7 @@ export class MemoryLifecycle {
     job.finishedAt = now;
     queue.place(job, 'dead');
     this.emit(job, 'dead', error ? { error } : {});
+    this.ended(job, 'dead');
   }
 
   private recordError(job: StoredJob, error: JobError): JobError {

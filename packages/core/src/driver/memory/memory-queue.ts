@@ -27,7 +27,7 @@ export class MemoryQueue {
   private readonly jobs = new Map<string, StoredJob>();
   /** Insertion order is entry order, so completed and dead iterate oldest first. */
   private readonly byState: Record<JobState, Map<string, StoredJob>> = {
-    waiting: new Map(), delayed: new Map(), active: new Map(), completed: new Map(), dead: new Map(), expired: new Map(), cancelled: new Map(),
+    blocked: new Map(), waiting: new Map(), delayed: new Map(), active: new Map(), completed: new Map(), dead: new Map(), expired: new Map(), cancelled: new Map(),
   };
   /** Lanes and limits of limited jobs. */
   readonly flow = new MemoryFlow((job, seq) => this.holds(job, 'waiting') && job.seq === seq);
@@ -104,9 +104,9 @@ export class MemoryQueue {
   }
 
   counts(): JobCounts {
-    const { waiting, delayed, active, completed, dead, expired, cancelled } = this.byState;
+    const { blocked, waiting, delayed, active, completed, dead, expired, cancelled } = this.byState;
     return {
-      waiting: waiting.size, delayed: delayed.size, active: active.size, completed: completed.size, dead: dead.size,
+      blocked: blocked.size, waiting: waiting.size, delayed: delayed.size, active: active.size, completed: completed.size, dead: dead.size,
       expired: expired.size, cancelled: cancelled.size,
     };
   }

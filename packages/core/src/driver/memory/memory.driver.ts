@@ -4,6 +4,9 @@ import type {
   CompleteItem, FailItem, FetchOptions, FlowLimits, FlowStatus, LeaseRef, ListOptions, QueueDriver, ScheduleRef, ScheduleState, StoredSchedule,
   StoredSchedules, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
+import type { DependencyStatus } from '../dependency-port.js';
+import { MemoryDependencies } from './memory-dependencies.js';
+import type { MemoryDriverOptions } from './memory-driver-options.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryLifecycle } from './memory-lifecycle.js';
 import { MemoryQueue } from './memory-queue.js';
@@ -13,15 +16,8 @@ import { MemoryWakeups } from './memory-wakeups.js';
 import { ATTACH_TEST_CLOCK, FORGET_FLOW_USAGE, NEXT_LANE_START } from './memory-test-hooks.js';
 import { type StoredJob, toRecord } from './stored-job.js';
 
-/** Options of {@link MemoryDriver}. */
-export interface MemoryDriverOptions {
-  /** Clock in epoch ms for run times, leases and timestamps; inject one for deterministic tests. Default `Date.now`. */
-  now?: () => number;
-  /** Failed tries kept per job, oldest dropped first. Default 20, as every driver keeps. */
-  maxErrorsKept?: number;
-}
-
-const UNFINISHED: ReadonlySet<JobState> = new Set(['waiting', 'delayed', 'active']);
+export type { MemoryDriverOptions } from './memory-driver-options.js';
+const UNFINISHED: ReadonlySet<JobState> = new Set(['blocked', 'waiting', 'delayed', 'active']);
 
 /**
  * The whole QueueDriver in process memory: the default for development and for
@@ -38,6 +34,7 @@ export class MemoryDriver implements QueueDriver {
   private readonly events = new MemoryEventBus();
   private readonly wakeups = new MemoryWakeups();
   private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
+  private readonly dependencyState = new MemoryDependencies((queue, id) => this.queueStates.get(queue)?.get(id));
   private readonly lifecycle: MemoryLifecycle;
   private readonly now: () => number;
   private clock: () => number;
@@ -50,7 +47,7 @@ export class MemoryDriver implements QueueDriver {
     this.clock = options.now ?? Date.now;
     this.hasOwnClock = options.now !== undefined;
     this.now = () => this.clock();
-    this.lifecycle = new MemoryLifecycle(this.events, this.wakeups, this.now, options.maxErrorsKept ?? 20);
+    this.lifecycle = new MemoryLifecycle(this.events, this.wakeups, this.now, options.maxErrorsKept ?? 20, this.dependencyState, (name) => this.queue(name));
   }
 
   /** Testing mode: `now` drives this driver from here on. False when the driver was built with its own `now`. */
@@ -95,12 +92,18 @@ export class MemoryDriver implements QueueDriver {
   }
 
   registerQueues(queues: string[]): Promise<void> {
-    for (const queue of queues) this.knownQueues.add(queue);
-    return Promise.resolve();
+    return Promise.resolve(queues.forEach((queue) => this.knownQueues.add(queue)));
   }
 
   enqueue(jobs: NewJob[]): Promise<EnqueueResult[]> {
-    return Promise.resolve(jobs.map((job) => this.enqueueOne(job)));
+    return new Promise((resolve) => {
+      this.dependencyState.checkExist(jobs);
+      resolve(jobs.map((job) => this.enqueueOne(job)));
+    });
+  }
+
+  dependencies(queueName: string, id: string): Promise<DependencyStatus[] | null> {
+    return Promise.resolve(this.dependencyState.statuses(queueName, id));
   }
 
   fetch(queueName: string, options: FetchOptions): Promise<LeasedJob[]> {
@@ -221,19 +224,17 @@ export class MemoryDriver implements QueueDriver {
   remove(queueName: string, id: string): Promise<boolean> {
     const queue = this.queue(queueName);
     const job = queue.get(id);
-    if (job) queue.delete(job);
+    if (job) this.lifecycle.remove(queue, job, UNFINISHED.has(job.state));
     return Promise.resolve(job !== undefined);
   }
 
   pause(queueName: string): Promise<void> {
-    this.queue(queueName).paused = true;
-    return Promise.resolve();
+    return Promise.resolve(void (this.queue(queueName).paused = true));
   }
 
   resume(queueName: string): Promise<void> {
     this.queue(queueName).paused = false;
-    this.wakeups.notify(queueName);
-    return Promise.resolve();
+    return Promise.resolve(this.wakeups.notify(queueName));
   }
 
   isPaused(queueName: string): Promise<boolean> {
@@ -242,8 +243,7 @@ export class MemoryDriver implements QueueDriver {
 
   setFlowLimits(queueName: string, limits: Record<string, FlowLimits>): Promise<void> {
     this.queue(queueName).flow.setLimits(limits);
-    this.wakeups.notify(queueName);
-    return Promise.resolve();
+    return Promise.resolve(this.wakeups.notify(queueName));
   }
 
   flowStatus(queueName: string, laneLimit: number): Promise<FlowStatus> {

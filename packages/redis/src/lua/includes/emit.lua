@@ -28,7 +28,7 @@ local function flush_events()
   EVENT_NAME = nil
 end
 
--- `kind` is the event's letter: Q enqueued, A active, P progress, C completed, R retrying, F failed, X expired, H rate-limited (held), K cancelled,
+-- `kind` is the event's letter: Q enqueued, A active, P progress, C completed, R retrying, F failed, X expired, H rate-limited (held), K cancelled, B blocked, U unblocked,
 -- D dead, S skipped (codec.ts maps them back). attempt and extra as text (redis.call would format numbers).
 local function emit(kind, id, name, attempt, extra)
   local n = #EVENTS

@@ -1,4 +1,4 @@
--- @include keys, record, b36, int, emit, waiting, reserve, finish, lanes
+-- @include keys, record, b36, int, emit, waiting, reserve, finish, lanes, handover
 -- Failed tries and damaged records.
 -- Appends a failed try to a job's error list (JSON array, last MAX_ERRORS kept); returns the new JSON.
 local MAX_ERRORS = 20
@@ -41,6 +41,7 @@ local function bury(id, rec, tags, attempt, now, name, flags, err_json)
   redis.call('HSET', K.jobs, id, rec_rewrite(rec, tags, 'd', attempt, ',[TQFX][^,]*', ',F' .. b36(now) .. flags))
   redis.call('ZADD', K.dead, string.format('%d', finish_scores(now, 1)), id)
   emit('D', id, name, int(attempt), err_json)
+  handover(id, 'd')
 end
 
 -- A held job to try again at `run_at`: delayed, or at the back of its priority's waiting list.

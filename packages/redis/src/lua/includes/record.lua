@@ -1,10 +1,11 @@
 -- A job record, the value of its id in K.jobs: "<head>|<name>|<payload>". The head is the state letter
--- (w waiting, l delayed, a active, c completed, d dead, x expired, k cancelled), the attempt ('' for 0), then tags, each ",<letter><value>":
+-- (b blocked, w waiting, l delayed, a active, c completed, d dead, x expired, k cancelled), the attempt ('' for 0), then tags, each ",<letter><value>":
 --   E enqueuedAt, R runAt (omitted: E), C scheduledFor, S startedAt, F finishedAt — ms in base 36 (b36.lua)
 --   M maxAttempts (omitted: 1), P priority (omitted: 0), T the lease token (active only),
 --   Q the delayed index's sequence number (delayed), or its place in its lane (waiting, limited),
 --   X flags: e (errors kept), g (progress kept), L the group key (encoded, '' for none) of a limited job
 --   (see lanes.lua), Z expireAt (base 36).
+--   D a job with dependencies (enqueue-blocked.lua): 'D' fails on a failed dependency, 'Di' ignores it.
 --   H the enqueue's trace context, form-encoded (written by record-codec.ts, never read or dropped here).
 -- Job names have no "|" (the driver refuses them); the payload is the rest, whatever it holds.
 -- codec.ts reads the same format. No table is built here: every script runs these lines on each call.
