@@ -53,7 +53,7 @@ describe('PostgreSQL schema migrations', () => {
     expect(await driver.counts('q')).toMatchObject({ waiting: 1, active: 2, dead: 1, cancelled: 1 });
   });
 
-  it('upgrades a version 2 schema to runtime schedules in place, its jobs untouched', async () => {
+  it('upgrades a version 2 schema in place through dependencies (3) and runtime schedules (4), its jobs untouched', async () => {
     const names = schemaNames('from_v2');
     const client = await postgres.pool().connect();
     try {
@@ -67,7 +67,7 @@ describe('PostgreSQL schema migrations', () => {
     await driver.saveSchedule({ name: 'weekly', definition: '{"format":1}' });
     expect(await driver.loadSchedules()).toEqual({ version: 1, schedules: [{ name: 'weekly', definition: '{"format":1}' }] });
     const { rows } = await postgres.pool().query('SELECT version FROM from_v2.migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 4 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   });
 
   it('migrates from the command line, the driver\'s tables or the outbox\'s', async () => {
