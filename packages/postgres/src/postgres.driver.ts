@@ -7,7 +7,9 @@ import type pg from 'pg';
 import { CancelWatchers } from './cancel-watchers.js';
 import { NotificationListener } from './notification-listener.js';
 import { PostgresEventFeed } from './postgres-event-feed.js';
+import { PostgresAdmin } from './postgres-admin.js';
 import { PostgresReads } from './postgres-reads.js';
+import { SchemaCalls } from './schema-calls.js';
 import { PostgresRuntimeSchedules } from './postgres-runtime-schedules.js';
 import { resolvePool, type PostgresDriverOptions } from './postgres-driver-options.js';
 import { JOB_COLUMNS, jobsParameter, toLeased, type JobRow } from './row-codec.js';
@@ -16,9 +18,6 @@ import { schemaNames, type SchemaNames } from './schema/schema-names.js';
 import { transactionQuery } from './transaction-query.js';
 import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
 import { explainEnqueueError } from './dependency-errors.js';
-
-/** Rows per bounded admin chunk (removeAllDead, retryAllDead). */
-const ADMIN_CHUNK = 1_000;
 
 /**
  * QueueDriver on PostgreSQL (node-postgres). Every operation is one call of a
@@ -37,6 +36,8 @@ export class PostgresDriver implements QueueDriver {
   private readonly waiters = new WakeWaiters();
   private readonly feed: PostgresEventFeed;
   private readonly reads: PostgresReads;
+  private readonly sql: SchemaCalls;
+  private readonly admin: PostgresAdmin;
   private readonly cancelWatchers: CancelWatchers;
   private readonly runtimeSchedules: PostgresRuntimeSchedules;
   private listener: NotificationListener | undefined;
@@ -50,6 +51,8 @@ export class PostgresDriver implements QueueDriver {
     ({ pool: this.pool, owned: this.ownsPool } = resolvePool(options, 'PostgresDriver'));
     this.watchPool();
     this.reads = new PostgresReads(this.names, (text, values) => this.rows(text, values));
+    this.sql = new SchemaCalls(this.names, (text, values) => this.rows(text, values));
+    this.admin = new PostgresAdmin(this.names, this.sql);
     this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
     this.cancelWatchers = new CancelWatchers((message) => this.warn(message));
     this.runtimeSchedules = new PostgresRuntimeSchedules(this.names, (text, values) => this.rows(text, values), (message) => this.warn(message));
@@ -133,23 +136,23 @@ export class PostgresDriver implements QueueDriver {
   }
 
   complete(queue: string, items: CompleteItem[]): Promise<LeaseOutcome[]> {
-    return this.outcomes('complete($1, $2::jsonb)', [queue, JSON.stringify(items)]);
+    return this.sql.outcomes('complete($1, $2::jsonb)', [queue, JSON.stringify(items)]);
   }
 
   fail(queue: string, items: FailItem[]): Promise<LeaseOutcome[]> {
-    return this.outcomes('fail($1, $2::jsonb)', [queue, JSON.stringify(items)]);
+    return this.sql.outcomes('fail($1, $2::jsonb)', [queue, JSON.stringify(items)]);
   }
 
   extend(queue: string, items: LeaseRef[], leaseMs: number): Promise<LeaseOutcome[]> {
-    return this.outcomes('extend($1, $2::jsonb, $3)', [queue, JSON.stringify(items.map(leaseRef)), leaseMs]);
+    return this.sql.outcomes('extend($1, $2::jsonb, $3)', [queue, JSON.stringify(items.map(leaseRef)), leaseMs]);
   }
 
   release(queue: string, items: LeaseRef[]): Promise<LeaseOutcome[]> {
-    return this.outcomes('release($1, $2::jsonb)', [queue, JSON.stringify(items.map(leaseRef))]);
+    return this.sql.outcomes('release($1, $2::jsonb)', [queue, JSON.stringify(items.map(leaseRef))]);
   }
 
   async progress(queue: string, item: LeaseRef, progress: string): Promise<LeaseOutcome> {
-    return (await this.call<boolean>('progress($1, $2, $3, $4)', [queue, item.id, item.token, progress])) ? 'ok' : 'lost';
+    return (await this.sql.call<boolean>('progress($1, $2, $3, $4)', [queue, item.id, item.token, progress])) ? 'ok' : 'lost';
   }
 
   waitForWork(queues: string[], timeoutMs: number, signal?: AbortSignal): Promise<readonly string[] | void> {
@@ -174,50 +177,17 @@ export class PostgresDriver implements QueueDriver {
   queues(): Promise<string[]> { return this.reads.queues(); }
   isPaused(queue: string): Promise<boolean> { return this.reads.isPaused(queue); }
   scheduleStates(schedules: ScheduleRef[]): Promise<Record<string, ScheduleState>> { return this.reads.scheduleStates(schedules); }
-  async retry(queue: string, id: string): Promise<boolean> {
-    return (await this.call<boolean>('revive($1, $2)', [queue, id])) === true;
-  }
-
-  retryAllDead(queue: string): Promise<number> {
-    return this.inChunks('revive_dead($1, $2)', queue);
-  }
-
-  removeAllDead(queue: string): Promise<number> {
-    return this.inChunks('remove_dead($1, $2)', queue);
-  }
-
-  cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> {
-    return this.call<CancelOutcome>('cancel($1, $2, $3)', [queue, id, reason ?? null]);
-  }
-
-  async setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> {
-    await this.call('set_flow_limits($1, $2::jsonb)', [queue, JSON.stringify(limits)]);
-  }
-
-  flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> {
-    return this.call<FlowStatus>('flow_status($1, $2)', [queue, laneLimit]);
-  }
-
-  async remove(queue: string, id: string): Promise<boolean> {
-    const rows = await this.rows(`DELETE FROM ${this.names.ident}.jobs WHERE queue = $1 AND id = $2 RETURNING 1`, [queue, id]);
-    return rows.length > 0;
-  }
-
-  async pause(queue: string): Promise<void> {
-    await this.call('set_paused($1, true)', [queue]);
-  }
-  async resume(queue: string): Promise<void> {
-    await this.call('set_paused($1, false)', [queue]);
-  }
-
-  async enqueueTick(request: TickRequest): Promise<TickOutcome> {
-    const { job } = request;
-    return this.call<TickOutcome>('enqueue_tick($1, $2, $3, $4, $5::jsonb)', [job.queue, request.schedule, request.tickAt, request.overlap, JSON.stringify(job)]);
-  }
-
-  async setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> {
-    await this.call('set_schedule_paused($1, $2, $3)', [schedule.queue, schedule.name, paused]);
-  }
+  retry(queue: string, id: string): Promise<boolean> { return this.admin.retry(queue, id); }
+  retryAllDead(queue: string): Promise<number> { return this.admin.retryAllDead(queue); }
+  removeAllDead(queue: string): Promise<number> { return this.admin.removeAllDead(queue); }
+  cancel(queue: string, id: string, reason?: string): Promise<CancelOutcome> { return this.admin.cancel(queue, id, reason); }
+  setFlowLimits(queue: string, limits: Record<string, FlowLimits>): Promise<void> { return this.admin.setFlowLimits(queue, limits); }
+  flowStatus(queue: string, laneLimit: number): Promise<FlowStatus> { return this.admin.flowStatus(queue, laneLimit); }
+  remove(queue: string, id: string): Promise<boolean> { return this.admin.remove(queue, id); }
+  pause(queue: string): Promise<void> { return this.admin.setPaused(queue, true); }
+  resume(queue: string): Promise<void> { return this.admin.setPaused(queue, false); }
+  enqueueTick(request: TickRequest): Promise<TickOutcome> { return this.admin.enqueueTick(request); }
+  setSchedulePaused(schedule: ScheduleRef, paused: boolean): Promise<void> { return this.admin.setSchedulePaused(schedule, paused); }
 
   saveSchedule(schedule: StoredSchedule): Promise<void> { return this.runtimeSchedules.save(schedule); }
   removeSchedule(name: string): Promise<StoredSchedule | null> { return this.runtimeSchedules.remove(name); }
@@ -252,25 +222,6 @@ export class PostgresDriver implements QueueDriver {
     const rows = await query<{ job_id: string; created: boolean; job_state: JobState }>(
       `SELECT job_id, created, job_state FROM ${this.names.ident}.enqueue($1::jsonb)`, [jobsParameter(jobs)]).catch(explainEnqueueError);
     return rows.map((row) => ({ id: row.job_id, created: row.created, state: row.job_state }));
-  }
-
-  private async inChunks(call: string, queue: string): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const count = (await this.call<number>(call, [queue, ADMIN_CHUNK])) ?? 0;
-      total += count;
-      if (count < ADMIN_CHUNK) return total;
-    }
-  }
-
-  private async outcomes(call: string, values: unknown[]): Promise<LeaseOutcome[]> {
-    return (await this.call<LeaseOutcome[]>(call, values)) ?? [];
-  }
-
-  /** Calls one of the schema's functions and returns its scalar result. */
-  private async call<T>(call: string, values: unknown[]): Promise<T> {
-    const [row] = await this.rows<{ value: T }>(`SELECT ${this.names.ident}.${call} AS value`, values);
-    return row!.value;
   }
 
   private async rows<Row>(text: string, values: unknown[]): Promise<Row[]> {

@@ -5,6 +5,7 @@ import type {
   StoredSchedules, TickOutcome, TickRequest,
 } from '../queue-driver.interface.js';
 import type { DependencyStatus } from '../dependency-port.js';
+import { MemoryAdmin, UNFINISHED } from './memory-admin.js';
 import { MemoryDependencies } from './memory-dependencies.js';
 import type { MemoryDriverOptions } from './memory-driver-options.js';
 import { MemoryEventBus } from './memory-event-bus.js';
@@ -14,10 +15,9 @@ import { MemoryRuntimeSchedules } from './memory-runtime-schedules.js';
 import { MemorySchedules } from './memory-schedules.js';
 import { MemoryWakeups } from './memory-wakeups.js';
 import { ATTACH_TEST_CLOCK, FORGET_FLOW_USAGE, NEXT_LANE_START } from './memory-test-hooks.js';
-import { type StoredJob, toRecord } from './stored-job.js';
+import type { StoredJob } from './stored-job.js';
 
 export type { MemoryDriverOptions } from './memory-driver-options.js';
-const UNFINISHED: ReadonlySet<JobState> = new Set(['blocked', 'waiting', 'delayed', 'active']);
 
 /**
  * The whole QueueDriver in process memory: the default for development and for
@@ -36,6 +36,7 @@ export class MemoryDriver implements QueueDriver {
   private readonly cancelWatchers = new Set<(queue: string, id: string) => void>();
   private readonly dependencyState = new MemoryDependencies((queue, id) => this.queueStates.get(queue)?.get(id));
   private readonly lifecycle: MemoryLifecycle;
+  private readonly admin: MemoryAdmin;
   private readonly now: () => number;
   private clock: () => number;
   private readonly hasOwnClock: boolean;
@@ -48,6 +49,15 @@ export class MemoryDriver implements QueueDriver {
     this.hasOwnClock = options.now !== undefined;
     this.now = () => this.clock();
     this.lifecycle = new MemoryLifecycle(this.events, this.wakeups, this.now, options.maxErrorsKept ?? 20, this.dependencyState, (name) => this.queue(name));
+    this.admin = new MemoryAdmin({
+      queue: (name) => this.queue(name),
+      existing: (name) => this.queueStates.get(name),
+      knownQueues: this.knownQueues,
+      lifecycle: this.lifecycle,
+      wakeups: this.wakeups,
+      now: this.now,
+      cancelledActive: (queue, id) => this.cancelWatchers.forEach((watcher) => watcher(queue, id)),
+    });
   }
 
   /** Testing mode: `now` drives this driver from here on. False when the driver was built with its own `now`. */
@@ -165,89 +175,28 @@ export class MemoryDriver implements QueueDriver {
     return this.events.subscribe(listener);
   }
 
-  getJob(queueName: string, id: string): Promise<JobRecord | null> {
-    const job = this.queueStates.get(queueName)?.get(id);
-    return Promise.resolve(job ? toRecord(job) : null);
-  }
-
-  counts(queueName: string): Promise<JobCounts> { return Promise.resolve(this.queue(queueName).counts()); }
-
-  list(queueName: string, state: JobState, options: ListOptions): Promise<JobRecord[]> {
-    const jobs = this.queue(queueName).inState(state);
-    return Promise.resolve(jobs.slice(options.offset, options.offset + options.limit).map(toRecord));
-  }
-
-  queues(): Promise<string[]> {
-    return Promise.resolve([...this.knownQueues].sort());
-  }
-
-  retry(queueName: string, id: string): Promise<boolean> {
-    const queue = this.queue(queueName);
-    const job = queue.get(id);
-    if (job?.state !== 'dead') return Promise.resolve(false);
-    this.lifecycle.revive(queue, job);
-    return Promise.resolve(true);
-  }
-
-  retryAllDead(queueName: string): Promise<number> {
-    const queue = this.queue(queueName);
-    // Oldest death first, so jobs run again in the order they died.
-    const dead = queue.inState('dead').reverse();
-    for (const job of dead) this.lifecycle.revive(queue, job);
-    return Promise.resolve(dead.length);
-  }
-
-  removeAllDead(queueName: string): Promise<number> {
-    const queue = this.queue(queueName);
-    const dead = queue.inState('dead');
-    for (const job of dead) queue.delete(job);
-    return Promise.resolve(dead.length);
-  }
-
-  cancel(queueName: string, id: string, reason?: string): Promise<CancelOutcome> {
-    const queue = this.queue(queueName);
-    const job = queue.get(id);
-    if (!job) return Promise.resolve('missing');
-    if (!UNFINISHED.has(job.state)) return Promise.resolve('finished');
-    const wasActive = job.state === 'active';
-    this.lifecycle.cancel(queue, job, reason);
-    // As another process would hear it: after this call returns.
-    if (wasActive) for (const watcher of this.cancelWatchers) queueMicrotask(() => watcher(queueName, id));
-    return Promise.resolve('cancelled');
-  }
+  getJob(queueName: string, id: string): Promise<JobRecord | null> { return this.admin.getJob(queueName, id); }
+  counts(queueName: string): Promise<JobCounts> { return this.admin.counts(queueName); }
+  list(queueName: string, state: JobState, options: ListOptions): Promise<JobRecord[]> { return this.admin.list(queueName, state, options); }
+  queues(): Promise<string[]> { return this.admin.queues(); }
+  retry(queueName: string, id: string): Promise<boolean> { return this.admin.retry(queueName, id); }
+  retryAllDead(queueName: string): Promise<number> { return this.admin.retryAllDead(queueName); }
+  removeAllDead(queueName: string): Promise<number> { return this.admin.removeAllDead(queueName); }
+  cancel(queueName: string, id: string, reason?: string): Promise<CancelOutcome> { return this.admin.cancel(queueName, id, reason); }
+  remove(queueName: string, id: string): Promise<boolean> { return this.admin.remove(queueName, id); }
+  pause(queueName: string): Promise<void> { return this.admin.pause(queueName); }
+  resume(queueName: string): Promise<void> { return this.admin.resume(queueName); }
+  isPaused(queueName: string): Promise<boolean> { return this.admin.isPaused(queueName); }
+  flowStatus(queueName: string, laneLimit: number): Promise<FlowStatus> { return this.admin.flowStatus(queueName, laneLimit); }
 
   watchCancels(listener: (queue: string, id: string) => void): () => void {
     this.cancelWatchers.add(listener);
     return () => this.cancelWatchers.delete(listener);
   }
 
-  remove(queueName: string, id: string): Promise<boolean> {
-    const queue = this.queue(queueName);
-    const job = queue.get(id);
-    if (job) this.lifecycle.remove(queue, job, UNFINISHED.has(job.state));
-    return Promise.resolve(job !== undefined);
-  }
-
-  pause(queueName: string): Promise<void> {
-    return Promise.resolve(void (this.queue(queueName).paused = true));
-  }
-
-  resume(queueName: string): Promise<void> {
-    this.queue(queueName).paused = false;
-    return Promise.resolve(this.wakeups.notify(queueName));
-  }
-
-  isPaused(queueName: string): Promise<boolean> {
-    return Promise.resolve(this.queueStates.get(queueName)?.paused ?? false);
-  }
-
   setFlowLimits(queueName: string, limits: Record<string, FlowLimits>): Promise<void> {
     this.queue(queueName).flow.setLimits(limits);
     return Promise.resolve(this.wakeups.notify(queueName));
-  }
-
-  flowStatus(queueName: string, laneLimit: number): Promise<FlowStatus> {
-    return Promise.resolve(this.queue(queueName).flow.status(this.now(), laneLimit));
   }
 
   enqueueTick(request: TickRequest): Promise<TickOutcome> {
