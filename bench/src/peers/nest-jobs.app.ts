@@ -16,7 +16,8 @@ class BenchAppModule {
   static register(options: BenchAppOptions): DynamicModule {
     return {
       module: BenchAppModule,
-      imports: [JobsModule.forRoot({ driver: options.driver, mode: options.mode, queues: options.queues })],
+      // BENCH_TRACING=1: the tracing option on, and no OpenTelemetry SDK registered (what it costs an app that has not set one up).
+      imports: [JobsModule.forRoot({ driver: options.driver, mode: options.mode, queues: options.queues, tracing: process.env.BENCH_TRACING === '1' })],
       providers: [BenchJobsC1, BenchJobsC50, BenchProducers, { provide: BENCH_LISTENER, useValue: options.onJob ?? (() => undefined) }],
     };
   }
