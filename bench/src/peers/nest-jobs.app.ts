@@ -9,6 +9,8 @@ export interface BenchAppOptions {
   mode: JobsMode;
   queues?: string[];
   onJob?: JobListener;
+  /** The tracing option (no SDK is registered in the bench); default: BENCH_TRACING=1. */
+  tracing?: boolean;
 }
 
 @Module({})
@@ -16,8 +18,7 @@ class BenchAppModule {
   static register(options: BenchAppOptions): DynamicModule {
     return {
       module: BenchAppModule,
-      // BENCH_TRACING=1: the tracing option on, and no OpenTelemetry SDK registered (what it costs an app that has not set one up).
-      imports: [JobsModule.forRoot({ driver: options.driver, mode: options.mode, queues: options.queues, tracing: process.env.BENCH_TRACING === '1' })],
+      imports: [JobsModule.forRoot({ driver: options.driver, mode: options.mode, queues: options.queues, tracing: options.tracing ?? process.env.BENCH_TRACING === '1' })],
       providers: [BenchJobsC1, BenchJobsC50, BenchProducers, { provide: BENCH_LISTENER, useValue: options.onJob ?? (() => undefined) }],
     };
   }

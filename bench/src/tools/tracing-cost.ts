@@ -12,12 +12,11 @@ import { summarize } from '../stats.js';
  * and on in one process. Usage: node dist/tools/tracing-cost.js [jobs] [rounds].
  */
 async function round(tracing: boolean, jobs: number): Promise<{ enqueueUs: number; processUs: number }> {
-  process.env.BENCH_TRACING = tracing ? '1' : '0';
   let seen = 0;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allDone = resolve));
   const driver = new MemoryDriver();
-  const app = await createBenchApp({ driver, mode: 'producer', onJob: () => ++seen === jobs && allDone() });
+  const app = await createBenchApp({ driver, mode: 'producer', tracing });
   const producers = app.get(BenchProducers);
   const before = process.cpuUsage();
   for (let sent = 0; sent < jobs; sent += 50) {
@@ -25,7 +24,7 @@ async function round(tracing: boolean, jobs: number): Promise<{ enqueueUs: numbe
   }
   const enqueued = process.cpuUsage(before);
   await app.close();
-  const worker = await createBenchApp({ driver, mode: 'worker', onJob: () => ++seen === jobs && allDone() });
+  const worker = await createBenchApp({ driver, mode: 'worker', tracing, onJob: () => ++seen === jobs && allDone() });
   const started = process.cpuUsage();
   await done;
   const processed = process.cpuUsage(started);

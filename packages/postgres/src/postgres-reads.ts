@@ -1,6 +1,7 @@
 import type { DependencyOutcome, DependencyStatus, JobCounts, JobRecord, JobState, ListOptions, ScheduleRef, ScheduleState } from '@nest-jobs/core/driver';
 import { JOB_COLUMNS, toRecord, type JobRow } from './row-codec.js';
 import type { SchemaNames } from './schema/schema-names.js';
+import type { RowsQuery } from './schema-calls.js';
 
 /** Listing order per state, as the driver contract documents it. */
 const LIST_ORDER: Record<JobState, string> = {
@@ -13,9 +14,6 @@ const LIST_ORDER: Record<JobState, string> = {
   expired: 'seq DESC',
   cancelled: 'seq DESC',
 };
-
-/** Runs a statement on the driver's pool and returns its rows. */
-export type RowsQuery = <Row>(text: string, values: unknown[]) => Promise<Row[]>;
 
 /** The driver's plain reads (admin and job handles): single statements, no function calls. */
 export class PostgresReads {

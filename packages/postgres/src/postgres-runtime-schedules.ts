@@ -1,7 +1,6 @@
 import type { StoredSchedule, StoredSchedules } from '@nest-jobs/core/driver';
+import type { RowsQuery } from './schema-calls.js';
 import type { SchemaNames } from './schema/schema-names.js';
-
-type Query = <Row>(text: string, values: unknown[]) => Promise<Row[]>;
 
 /**
  * Runtime schedule definitions in the schema's `runtime_schedules` table; each
@@ -13,7 +12,7 @@ export class PostgresRuntimeSchedules {
 
   constructor(
     private readonly names: SchemaNames,
-    private readonly query: Query,
+    private readonly query: RowsQuery,
     private readonly warn: (message: string) => void,
   ) {}
 

@@ -50,12 +50,12 @@ export class PostgresDriver implements QueueDriver {
     this.names = schemaNames(options?.schema ?? 'nest_jobs');
     ({ pool: this.pool, owned: this.ownsPool } = resolvePool(options, 'PostgresDriver'));
     this.watchPool();
-    this.reads = new PostgresReads(this.names, (text, values) => this.rows(text, values));
     this.sql = new SchemaCalls(this.names, (text, values) => this.rows(text, values));
+    this.reads = new PostgresReads(this.names, this.sql.rows);
     this.admin = new PostgresAdmin(this.names, this.sql);
     this.feed = new PostgresEventFeed((id) => this.eventBody(id), (message) => this.warn(message));
     this.cancelWatchers = new CancelWatchers((message) => this.warn(message));
-    this.runtimeSchedules = new PostgresRuntimeSchedules(this.names, (text, values) => this.rows(text, values), (message) => this.warn(message));
+    this.runtimeSchedules = new PostgresRuntimeSchedules(this.names, this.sql.rows, (message) => this.warn(message));
   }
 
   /** The schema this driver uses. */
