@@ -76,7 +76,7 @@ describe('PostgreSQL schema migrations', () => {
     const again = await run(process.execPath, [BIN, '--url', postgres.url(), '--schema', 'cli']);
     expect(again.stdout).toContain('(already up to date)');
     const outbox = await run(process.execPath, [BIN, '--outbox'], { env: { ...process.env, DATABASE_URL: postgres.url() } });
-    expect(outbox.stdout).toContain('outbox schema "nest_jobs" at version 1');
+    expect(outbox.stdout).toContain('outbox schema "nest_jobs" at version 2');
     await expect(run(process.execPath, [BIN], { env: { ...process.env, DATABASE_URL: '' } })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: nest-jobs-postgres-migrate') });
   });
 

@@ -2,7 +2,10 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { MemoryDriver } from '@nest-jobs/core';
 import type { NewJob } from '@nest-jobs/core/driver';
 import { migratePostgres } from './migrate.js';
+import { outboxWaves } from './outbox/outbox-waves.js';
 import { PostgresOutbox } from './outbox/postgres-outbox.js';
+import { applyMigrations, OUTBOX_MIGRATIONS } from './schema/migrations.js';
+import { schemaNames } from './schema/schema-names.js';
 import { useSpecPostgres } from './spec-support/spec-postgres.js';
 
 const outboxes: PostgresOutbox[] = [];
@@ -32,7 +35,7 @@ describe('PostgresOutbox', () => {
     try {
       await client.query('BEGIN');
       expect(await outbox.write(client, [job])).toEqual([{ id: 'o-1', created: true, state: 'delayed' }]);
-      expect(await outbox.lag()).toEqual({ pending: 0, oldestMs: 0 });
+      expect(await outbox.lag()).toEqual({ pending: 0, oldestMs: 0, rejected: 0 });
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -56,4 +59,87 @@ describe('PostgresOutbox', () => {
     expect(lag.pending).toBe(1);
     expect(lag.oldestMs).toBeGreaterThanOrEqual(40);
   });
+  it('relays a job and a job that depends on it, written in one transaction, in that order (the dependent waits blocked)', async () => {
+    const target = new MemoryDriver();
+    const warnings: string[] = [];
+    const outbox = new PostgresOutbox({ pool: postgres.pool(), schema: 'chained', logger: { warn: (message) => warnings.push(message) } });
+    try {
+      await outbox.start(target);
+      await inTransaction((client) => outbox.write(client, [job('order-1'), job('receipt-1', [{ queue: 'mail', id: 'order-1' }])]));
+      await eventually(async () => (await target.getJob('mail', 'receipt-1')) !== null, 5_000);
+      expect(await target.getJob('mail', 'order-1')).toMatchObject({ state: 'waiting' });
+      expect(await target.getJob('mail', 'receipt-1')).toMatchObject({ state: 'blocked' });
+      await eventually(async () => (await outbox.lag()).pending === 0, 5_000);
+      expect(await outbox.lag()).toMatchObject({ pending: 0, rejected: 0 });
+      expect(warnings).toEqual([]);
+    } finally {
+      await outbox.stop();
+    }
+  });
+
+  it('sets aside a job whose dependency does not exist (and its own dependents), names it, and relays the rest', async () => {
+    const target = new MemoryDriver();
+    const warnings: string[] = [];
+    const outbox = new PostgresOutbox({ pool: postgres.pool(), schema: 'orphans', logger: { warn: (message) => warnings.push(message) } });
+    try {
+      await outbox.start(target);
+      await inTransaction((client) => outbox.write(client, [
+        job('ok-1'), job('orphan-1', [{ queue: 'mail', id: 'ghost-1' }]), job('child-1', [{ queue: 'mail', id: 'orphan-1' }]), job('ok-2'),
+      ]));
+      await inTransaction((client) => outbox.write(client, [job('ok-3')]));
+      await eventually(async () => (await target.getJob('mail', 'ok-3')) !== null, 5_000);
+      expect(await target.getJob('mail', 'ok-1')).toMatchObject({ state: 'waiting' });
+      expect(await target.getJob('mail', 'ok-2')).toMatchObject({ state: 'waiting' });
+      expect(await target.getJob('mail', 'orphan-1')).toBeNull();
+      expect(await target.getJob('mail', 'child-1')).toBeNull();
+      await eventually(async () => (await outbox.lag()).pending === 0, 5_000);
+      expect(await outbox.lag()).toMatchObject({ pending: 0, rejected: 2 });
+      const { rows } = await postgres.pool().query<{ id: string; error: string }>(`SELECT job->>'id' AS id, error FROM orphans.outbox_rejected ORDER BY seq`);
+      expect(rows).toEqual([
+        { id: 'orphan-1', error: expect.stringContaining('dependency ghost-1 in queue "mail" does not exist') },
+        { id: 'child-1', error: expect.stringContaining('dependency orphan-1 in queue "mail" does not exist') },
+      ]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/job orphan-1 \(Mail\.send, queue "mail"\) was refused .* set aside in "orphans"\.outbox_rejected.*ghost-1/),
+        expect.stringMatching(/job child-1 .*orphan-1/),
+      ]);
+    } finally {
+      await outbox.stop();
+    }
+  });
+
+  it('refuses to start on an outbox schema behind this package when it may not migrate', async () => {
+    const client = await postgres.pool().connect();
+    try {
+      await applyMigrations(client, schemaNames('outbox_v1'), { ...OUTBOX_MIGRATIONS, steps: OUTBOX_MIGRATIONS.steps.slice(0, 1) });
+    } finally {
+      client.release();
+    }
+    const outbox = new PostgresOutbox({ pool: postgres.pool(), schema: 'outbox_v1', migrate: false });
+    await expect(outbox.start(new MemoryDriver())).rejects.toThrow(
+      /outbox schema "outbox_v1" is at version 1, this package needs 2\. Run `npx nest-jobs-postgres-migrate --outbox --url <url> --schema outbox_v1`/);
+  });
+
+  it('splits a batch so each dependent goes in a later call than its dependency, across queues, keeping order', () => {
+    const rows = [job('a'), job('b'), job('c', [{ queue: 'mail', id: 'a' }]), job('d', [{ queue: 'other', id: 'b' }]), job('e', [{ queue: 'mail', id: 'c' }])]
+      .map((entry, index) => ({ seq: String(index + 1), job: entry }));
+    expect(outboxWaves(rows).map((wave) => wave.map((row) => row.job.id))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
 });
+
+function job(id: string, dependsOn?: NewJob['dependsOn']): NewJob {
+  const now = Date.now();
+  return { id, queue: 'mail', name: 'Mail.send', payload: '{}', priority: 0, maxAttempts: 1, runAt: now, enqueuedAt: now, ...(dependsOn ? { dependsOn } : {}) };
+}
+
+async function inTransaction<T>(work: (client: object) => Promise<T>): Promise<T> {
+  const client = await postgres.pool().connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } finally {
+    client.release();
+  }
+}

@@ -78,6 +78,43 @@ describe('PostgresOutbox relaying to Redis', () => {
     expect([...runs].filter(([, count]) => count > 1)).toEqual([]);
     expect(runs.size).toBe(committed.size);
   }, 120_000);
+
+  it('relays a job and its dependent from one transaction (the dependent runs after it) and sets aside a job whose dependency is missing', async () => {
+    const queue = 'outbox-deps';
+    const warnings: string[] = [];
+    const outbox = new PostgresOutbox({ pool: pool!, schema: 'outbox_deps', logger: { warn: (message) => warnings.push(message) } });
+    await outbox.start(driver!);
+    try {
+      const now = Date.now();
+      const job = (id: string, dependsOn?: NewJob['dependsOn']): NewJob =>
+        ({ id, queue, name: 'Order.step', payload: '{}', priority: 0, maxAttempts: 1, runAt: now, enqueuedAt: now, ...(dependsOn ? { dependsOn } : {}) });
+      const client = await pool!.connect();
+      try {
+        await client.query('BEGIN');
+        await outbox.write(client, [job('charge'), job('receipt', [{ queue, id: 'charge' }]), job('orphan', [{ queue, id: 'never-enqueued' }]), job('audit')]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      await eventually(async () => (await outbox.lag()).pending === 0, 'the outbox to drain', 10_000);
+      expect(await outbox.lag()).toMatchObject({ rejected: 1 });
+      expect(await driver!.getJob(queue, 'receipt')).toMatchObject({ state: 'blocked' });
+      expect(await driver!.getJob(queue, 'orphan')).toBeNull();
+      expect(warnings).toEqual([expect.stringMatching(/job orphan \(Order\.step, queue "outbox-deps"\) was refused.*never-enqueued/)]);
+
+      const order: string[] = [];
+      await eventually(async () => {
+        const leased = await driver!.fetch(queue, { max: 10, leaseMs: 60_000 });
+        order.push(...leased.map((leasedJob) => leasedJob.id));
+        if (leased.length > 0) await driver!.complete(queue, leased.map((leasedJob) => ({ id: leasedJob.id, token: leasedJob.token, result: 'null' })));
+        return order.includes('receipt');
+      }, 'the dependent to run', 10_000);
+      expect(order.indexOf('receipt')).toBeGreaterThan(order.indexOf('charge'));
+      expect(order.sort()).toEqual(['audit', 'charge', 'receipt']);
+    } finally {
+      await outbox.stop();
+    }
+  }, 60_000);
 });
 
 /** A relay process; small batches, so that a kill often lands between a push and its delete. */

@@ -17,6 +17,12 @@ export interface OutboxLag {
   pending: number;
   /** ms since the oldest of them committed; 0 when none. */
   oldestMs: number;
+  /**
+   * Committed jobs the driver refused for good (a `dependsOn` job that does not
+   * exist), kept by the outbox for inspection instead of run. Absent: the outbox
+   * does not track them.
+   */
+  rejected?: number;
 }
 
 /**

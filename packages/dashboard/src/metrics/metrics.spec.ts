@@ -41,12 +41,13 @@ describe('JobsMetricsModule', () => {
   it('reports the outbox relay lag when the module has an outbox, and 0 without one', async () => {
     const outbox: JobsOutbox = {
       write: () => Promise.resolve([]), start: () => Promise.resolve(), stop: () => Promise.resolve(),
-      lag: () => Promise.resolve({ pending: 42, oldestMs: 1_500 }),
+      lag: () => Promise.resolve({ pending: 42, oldestMs: 1_500, rejected: 2 }),
     };
     booted = await bootDashboardApp({ path: '/jobs', public: true }, { outbox, imports: [JobsMetricsModule.forRoot({ path: '/metrics' })] });
     const text = (await request(booted.app.getHttpServer()).get('/metrics')).text;
     expect(text).toContain('nest_jobs_outbox_pending_jobs 42');
     expect(text).toContain('nest_jobs_outbox_oldest_age_seconds 1.5');
+    expect(text).toContain('nest_jobs_outbox_rejected_jobs 2');
     await booted.app.close();
     booted = await bootDashboardApp({ path: '/jobs', public: true }, { imports: [JobsMetricsModule.forRoot({ path: '/metrics' })] });
     expect((await request(booted.app.getHttpServer()).get('/metrics')).text).toMatch(/^nest_jobs_outbox_pending_jobs 0$/m);

@@ -3,8 +3,8 @@ import { Gauge, type Registry } from 'prom-client';
 
 /**
  * The module's outbox relay lag (`JobsModule.forRoot({ outbox })`), read when
- * Prometheus scrapes: jobs committed and not yet relayed, and the age of the
- * oldest. Without an outbox both stay 0.
+ * Prometheus scrapes: jobs committed and not yet relayed, the age of the
+ * oldest, and jobs the driver refused. Without an outbox all stay 0.
  */
 export function collectOutboxGauges(admin: JobsAdmin, prefix: string, registers: Registry[]): void {
   let pending: { at: number; lag: ReturnType<JobsAdmin['outboxLag']> } | undefined;
@@ -30,6 +30,16 @@ export function collectOutboxGauges(admin: JobsAdmin, prefix: string, registers:
       const current = await lag();
       this.reset();
       if (current) this.set(current.oldestMs / 1000);
+    },
+  });
+  new Gauge({
+    name: `${prefix}outbox_rejected_jobs`,
+    help: 'Committed jobs the driver refused for good (a dependency that does not exist), kept aside by the outbox.',
+    registers,
+    async collect() {
+      const current = await lag();
+      this.reset();
+      if (current) this.set(current.rejected ?? 0);
     },
   });
 }

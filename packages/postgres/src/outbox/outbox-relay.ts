@@ -1,6 +1,7 @@
-import type { NewJob, ProducerPort } from '@nest-jobs/core/driver';
+import type { ProducerPort } from '@nest-jobs/core/driver';
 import type pg from 'pg';
 import type { SchemaNames } from '../schema/schema-names.js';
+import { outboxWaves, refusedJobId, type OutboxRow } from './outbox-waves.js';
 
 /** Rows handed to the driver per round; one transaction holds them until the driver has them. */
 const DEFAULT_BATCH = 500;
@@ -19,7 +20,9 @@ export interface RelayOptions {
  * in commit order. Rows are deleted in the transaction that read them, after
  * the driver accepted them: a relay that dies in between leaves them to the
  * next one, which pushes them again, and the driver's job-id dedupe makes the
- * second push a no-op.
+ * second push a no-op. A row the driver refuses for good (its dependency does
+ * not exist) moves to `outbox_rejected` in that same transaction, so it neither
+ * stops the relay nor disappears.
  */
 export class OutboxRelay {
   private running = false;
@@ -70,6 +73,7 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const setAside: string[] = [];
     try {
       await client.query('BEGIN');
       const turn = await client.query<{ ours: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ours', [`nest-jobs:outbox:${this.names.schema}`]);
@@ -77,13 +81,15 @@ export class OutboxRelay {
         await client.query('COMMIT');
         return 0;
       }
-      const rows = await client.query<{ seq: string; job: NewJob }>(
+      const rows = await client.query<OutboxRow>(
         `SELECT seq, job FROM ${this.names.ident}.outbox ORDER BY seq LIMIT $1`, [this.options.batchSize ?? DEFAULT_BATCH]);
       if (rows.rows.length > 0) {
-        await this.target.enqueue(rows.rows.map((row) => row.job));
+        for (const wave of outboxWaves(rows.rows)) await this.push(client, wave, setAside);
         await client.query(`DELETE FROM ${this.names.ident}.outbox WHERE seq = ANY($1::bigint[])`, [rows.rows.map((row) => row.seq)]);
       }
       await client.query('COMMIT');
+      // Said once it is so: a rolled-back round sets nothing aside.
+      for (const message of setAside) this.options.warn(message);
       return rows.rows.length;
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
@@ -92,6 +98,34 @@ export class OutboxRelay {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** One enqueue call for `wave`; a job refused for good is set aside and the call made again without it. */
+  private async push(client: pg.PoolClient, wave: OutboxRow[], setAside: string[]): Promise<void> {
+    let rows = wave;
+    while (rows.length > 0) {
+      try {
+        await this.target.enqueue(rows.map((row) => row.job));
+        return;
+      } catch (error) {
+        const id = refusedJobId(error);
+        const refused = id === undefined ? undefined : rows.find((row) => row.job.id === id && row.job.dependsOn);
+        if (!refused) throw error;
+        setAside.push(await this.setAside(client, refused, (error as Error).message));
+        rows = rows.filter((row) => row !== refused);
+      }
+    }
+  }
+
+  /** Copies the row to outbox_rejected with the refusal (the batch's delete removes it from the outbox); returns the warning. */
+  private async setAside(client: pg.PoolClient, row: OutboxRow, reason: string): Promise<string> {
+    await client.query(
+      `INSERT INTO ${this.names.ident}.outbox_rejected (seq, job, error, written_at, rejected_at)
+       SELECT seq, job, $2, written_at, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint
+       FROM ${this.names.ident}.outbox WHERE seq = $1
+       ON CONFLICT (seq) DO NOTHING`, [row.seq, reason]);
+    return `PostgresOutbox: job ${row.job.id} (${row.job.name}, queue "${row.job.queue}") was refused by the driver and set aside ` +
+      `in ${this.names.ident}.outbox_rejected; it will not run unless you enqueue it again: ${reason}`;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EnqueueResult, JobsOutbox, NewJob, OutboxLag, ProducerPort } from '@nest-jobs/core/driver';
 import pg from 'pg';
 import { NotificationListener } from '../notification-listener.js';
-import { applyMigrations, OUTBOX_MIGRATIONS } from '../schema/migrations.js';
+import { applyMigrations, OUTBOX_MIGRATIONS, schemaVersion } from '../schema/migrations.js';
 import { schemaNames, type SchemaNames } from '../schema/schema-names.js';
 import { transactionQuery } from '../transaction-query.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -26,7 +26,10 @@ export interface PostgresOutboxOptions {
  * the app's transaction, and every instance runs a relay that hands committed
  * rows to the driver (one at a time, in commit order, woken by NOTIFY). Job ids
  * are fixed when the row is written, so a row pushed twice (a relay that died
- * between push and delete) is a no-op on the driver: each job runs once.
+ * between push and delete) is a no-op on the driver: each job runs once. A job
+ * whose `dependsOn` names a job that does not exist is set aside in
+ * `outbox_rejected` with the driver's error (a warning names it; `lag().rejected`
+ * counts them) and the rest go on.
  */
 export class PostgresOutbox implements JobsOutbox {
   private readonly names: SchemaNames;
@@ -64,6 +67,8 @@ export class PostgresOutbox implements JobsOutbox {
       } finally {
         client.release();
       }
+    } else {
+      await this.checkVersion();
     }
     const warn = (message: string): void => this.warn(message);
     const relay = new OutboxRelay(this.pool, this.names, target, { batchSize: this.options.batchSize, warn });
@@ -85,15 +90,26 @@ export class PostgresOutbox implements JobsOutbox {
     if (this.ownsPool) await this.pool.end();
   }
 
+  /** With `migrate: false`, a schema behind this package fails the start, before any row is relayed. */
+  private async checkVersion(): Promise<void> {
+    const version = await schemaVersion(this.pool, this.names, OUTBOX_MIGRATIONS);
+    const needs = OUTBOX_MIGRATIONS.steps.at(-1)!.version;
+    if (version < needs) {
+      throw new Error(`PostgresOutbox: outbox schema "${this.names.schema}" is at version ${version}, this package needs ${needs}. ` +
+        `Run \`npx nest-jobs-postgres-migrate --outbox --url <url> --schema ${this.names.schema}\`, or leave the migrate option on.`);
+    }
+  }
+
   private warn(message: string): void {
     (this.options.logger ?? console).warn(message);
   }
 
   async lag(): Promise<OutboxLag> {
-    const { rows } = await this.pool.query<{ pending: number; oldest: string | null; now: string }>(
-      `SELECT count(*)::integer AS pending, min(written_at) AS oldest, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now
+    const { rows } = await this.pool.query<{ pending: number; oldest: string | null; now: string; rejected: number }>(
+      `SELECT count(*)::integer AS pending, min(written_at) AS oldest, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now,
+         (SELECT count(*)::integer FROM ${this.names.ident}.outbox_rejected) AS rejected
        FROM ${this.names.ident}.outbox`);
     const row = rows[0]!;
-    return { pending: row.pending, oldestMs: row.oldest === null ? 0 : Math.max(0, Number(row.now) - Number(row.oldest)) };
+    return { pending: row.pending, oldestMs: row.oldest === null ? 0 : Math.max(0, Number(row.now) - Number(row.oldest)), rejected: row.rejected };
   }
 }

@@ -5,6 +5,7 @@ import { producerV1 } from './v1-producer.sql.js';
 import { tablesV1 } from './v1-tables.sql.js';
 import { workerV1 } from './v1-worker.sql.js';
 import { outboxV1 } from './v1-outbox.sql.js';
+import { outboxV2 } from './v2-outbox.sql.js';
 import { fetchV2 } from './v2-fetch.sql.js';
 import { flowAdminV2 } from './v2-flow-admin.sql.js';
 import { flowLanesV2 } from './v2-flow-lanes.sql.js';
@@ -48,7 +49,10 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
 export const OUTBOX_MIGRATIONS: MigrationPlan = {
   label: 'PostgresOutbox',
   table: 'outbox_migrations',
-  steps: [{ version: 1, description: 'outbox table and write function', sql: outboxV1 }],
+  steps: [
+    { version: 1, description: 'outbox table and write function', sql: outboxV1 },
+    { version: 2, description: 'rows the driver refused for good, set aside with the refusal', sql: outboxV2 },
+  ],
 };
 
 /** The schema version this package's driver needs. */
