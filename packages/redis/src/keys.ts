@@ -1,10 +1,12 @@
 import { isValidQueueName } from '@nest-jobs/core/driver';
 
-/** The queue keys every script gets as KEYS, in this order (lua/includes/keys.lua names them the same). */
+/** The queue's fixed keys, all in the hash tag of the jobs hash (lua/includes/keys.lua names them from it the same way). */
 const QUEUE_KEYS = [
   'v2:jobs', 'v2:priorities', 'v2:delayed', 'v2:active', 'v2:completed', 'v2:dead',
   'paused', 'seq', 'events', 'marker', 'v2:results', 'v2:errors', 'v2:progress', 'v2:finished',
 ] as const;
+/** Queues whose script heads KeySchema keeps (more are made again when asked). */
+const SCRIPT_HEADS_KEPT = 1_000;
 /** One of the fixed keys of a queue. */
 export type QueueKey = (typeof QUEUE_KEYS)[number];
 
@@ -53,16 +55,33 @@ export type QueueKey = (typeof QUEUE_KEYS)[number];
  * jobs into layout 2 the first time it uses a queue (lua/migrate.lua).
  */
 export class KeySchema {
+  private readonly heads = new Map<string, readonly [string, string]>();
+
   constructor(readonly prefix: string) {
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
       throw new Error(`RedisDriver: prefix must be 1–64 characters of letters, digits, "_", ".", ":" or "-" (got ${JSON.stringify(prefix)}).`);
     }
   }
 
-  /** The fixed keys of a queue, in the order every Lua script expects them (lua/includes/keys.lua). */
+  /** The fixed keys of a queue (lua/includes/keys.lua names them in scripts; KeyDiagnosis reads their types). */
   queueKeys(queue: string): string[] {
     const base = this.base(queue);
     return QUEUE_KEYS.map((key) => `${base}:${key}`);
+  }
+
+  /**
+   * What a queue script call starts with: KEYS[1], the jobs hash (lua/includes/keys.lua names the
+   * other fixed keys from it), and ARGV[1], the waiting-list prefix. Kept per queue (the hot path
+   * asks on every call); bounded, since admin calls may name any queue.
+   */
+  scriptHead(queue: string): readonly [jobs: string, waitingPrefix: string] {
+    let head = this.heads.get(queue);
+    if (!head) {
+      if (this.heads.size >= SCRIPT_HEADS_KEPT) this.heads.clear();
+      head = [this.key(queue, 'v2:jobs'), this.waitingPrefix(queue)];
+      this.heads.set(queue, head);
+    }
+    return head;
   }
 
   /** `{p:q}:v2:waiting:`: the waiting list of priority n is this plus n. */

@@ -24,9 +24,12 @@ export function queueScript<In, Out>(script: QueueScript<In, Out>): QueueScript<
   return script;
 }
 
-/** Everything a call of `script` on `queue` sends after the command: KEYS, then ARGV. */
+/** Everything a call of `script` on `queue` sends after the command: KEYS (the jobs hash, then any extra), then ARGV. */
 export function scriptArgv<In>(script: QueueScript<In, unknown>, keys: KeySchema, queue: string, input: In): Arg[] {
-  return [...keys.queueKeys(queue), ...(script.extraKeys?.(input, keys, queue) ?? []), keys.waitingPrefix(queue), ...script.args(input)];
+  const [jobs, waitingPrefix] = keys.scriptHead(queue);
+  return script.extraKeys
+    ? [jobs, ...script.extraKeys(input, keys, queue), waitingPrefix, ...script.args(input)]
+    : [jobs, waitingPrefix, ...script.args(input)];
 }
 
 /** Replies of the settle scripts: one 1 (ok) or 0 (lost) per item. */

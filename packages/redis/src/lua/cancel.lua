@@ -2,7 +2,7 @@
 -- the reason kept as its last error. An active job's lease is void: its token is dropped, so the worker's
 -- settle and extend find it lost; its worker hears of it on the wake channel ("c<id>", wake-subscriber.ts).
 -- @include keys, now_ms, int, b36, guard, record, waiting, waiting_edit, lanes, finish, flags, failures, emit, wake, handover
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] id, [3] reason ('' for none)
 -- Jobs blocked on it get hand-over records (handover.lua): the driver applies them after this call.
 -- Returns 'cancelled', 'finished' (it had ended: nothing changed) or 'missing'.

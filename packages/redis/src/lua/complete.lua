@@ -1,7 +1,7 @@
 -- Complete leased jobs; a stale token changes nothing. Applies each job's retention.
 -- @include keys, now_ms, int, b36, guard, many, record, finish, emit, handover
 -- @lazy wake
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, result JSON,
 --       keep age ms or '' ('remove' drops this job at once), keep count or ''
 -- Returns one 1 (ok) or 0 (lost) per job, then, when jobs blocked on these now have hand-over records

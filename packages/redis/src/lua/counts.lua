@@ -1,6 +1,6 @@
 -- How many jobs a queue holds per state; reads only (so it also answers at maxmemory).
 -- @include keys
--- KEYS: the queue keys (see includes/keys.lua). ARGV: [1] waiting-list prefix.
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it). ARGV: [1] waiting-list prefix.
 -- Returns { waiting, delayed, active, completed, dead, expired, cancelled, blocked }. Waiting counts the lanes' jobs (lanes.lua).
 local waiting = 0
 for _, priority in ipairs(redis.call('ZRANGE', K.priorities, 0, -1)) do

@@ -1,6 +1,6 @@
 -- Register jobs blocked on jobs of this queue (the side waited for, see includes/handover.lua).
 -- @include keys, handover
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per dependency 2 values: its id here, the blocked job as JSON [queue, id, index].
 -- One that has not ended lists the blocked job among its dependents (once: registering again changes nothing);
 -- one that ended, or is gone, gets a hand-over record at once, as if it ended now.

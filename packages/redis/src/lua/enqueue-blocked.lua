@@ -1,6 +1,6 @@
 -- Enqueue jobs with dependencies into one queue, blocked (state b); a job whose id exists is left unchanged.
 -- @include keys, guard, many, state_name, emit
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per job 6 values: id, name, enqueuedAt ms, the record without its state
 --       letter and attempt (as enqueue.lua takes it, with the D tag), its dependencies as JSON [[queue, id], ...],
 --       how many.

@@ -1,12 +1,12 @@
 -- Enqueue a schedule tick at most once: never a tick at or before the last one,
 -- not while paused, not while the previous run is unfinished when overlap is off.
 -- @include keys, guard, record, waiting, emit, wake
--- KEYS: the queue keys (see includes/keys.lua), then [15] the schedule's state hash (same hash tag).
+-- KEYS: [1] the queue's jobs hash (see includes/keys.lua), [2] the schedule's state hash (same hash tag).
 -- ARGV: [1] waiting-list prefix, [2] tickAt ms, [3] overlap '1'|'0', then the job as in enqueue.lua:
 --       [4] id, [5] name, [6] priority, [7] runAt, [8] enqueuedAt, [9] the record without state and attempt
 -- Returns 'enqueued' | 'duplicate' | 'paused' | 'overlap' (and emits 'skipped' for the tick's job id).
 -- Reads and key checks come before the first write: all or nothing.
-local skey = KEYS[15]
+local skey = KEYS[2]
 local tick_at = tonumber(ARGV[2])
 local paused, last_tick, last_job = unpack(redis.call('HMGET', skey, 'paused', 'lastTickAt', 'lastJobId'))
 if paused == '1' then return 'paused' end

@@ -1,7 +1,7 @@
 -- Enqueue jobs of one queue; a job whose id exists is left unchanged.
 -- @include keys, now_ms, guard, many, state_name, waiting, waiting_groups, reserve, member_at, emit, wake
 -- @lazy lanes, dedupe
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] F, how many jobs have flow control, then F values "<job index>:<flow>"
 --       where <flow> is 'L' (the job waits in its lane, lanes.lua) or '-', then its dedupe
 --       "<mode>,<ttl ms>,<max wait ms or ''>,<key>" if any (dedupe.lua); then per job 6 values: id, name,

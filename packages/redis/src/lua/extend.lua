@@ -1,6 +1,6 @@
 -- Renew leases held with the given tokens.
 -- @include keys, now_ms, int, many, record
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] lease ms, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- The lease lives only in the active index's score: one HMGET, then one ZADD XX (which fails alone on a wrong type).

@@ -1,6 +1,6 @@
 -- Record failed tries of leased jobs: retry at a time, or dead. A stale token changes nothing.
 -- @include keys, now_ms, int, guard, many, record, waiting, waiting_groups, flags, failures, emit, wake
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per job 5 values: id, token, error JSON or '' (ctx.retry), retryAt ms or '' (dead),
 --       held until ms or '' (a RateLimitedError: the job's lane is held, the job waits at its front, the try not counted)
 -- Returns one 1 (ok) or 0 (lost) per job, then, when a dead job left hand-over records (handover.lua), how many.

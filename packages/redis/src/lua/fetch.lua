@@ -2,7 +2,7 @@
 -- then take the best waiting jobs, count their try and issue fresh fencing tokens.
 -- @include keys, now_ms, int, b36, guard, many, record, record_check, emit, wake
 -- @lazy maintenance, failures, lane_pick, lanes, finish, handover
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] max jobs, [3] lease ms, [4] bound on promoted/recovered jobs,
 --       [5] a random nonce, new per call (the driver's): a job's token is "<nonce>.<n>", n its place in
 --       this call. Nothing stored in Redis goes into it, so a token never repeats for a job even when Redis

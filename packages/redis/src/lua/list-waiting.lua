@@ -1,7 +1,7 @@
 -- A page of waiting job ids: the waiting lists in the order fetch takes them (highest priority first, oldest
 -- first), then the lanes' jobs (lanes.lua) lane by lane in turn order; reads only.
 -- @include keys
--- KEYS: the queue keys (see includes/keys.lua). ARGV: [1] waiting-list prefix, [2] offset, [3] limit.
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it). ARGV: [1] waiting-list prefix, [2] offset, [3] limit.
 local skip, want = tonumber(ARGV[2]), tonumber(ARGV[3])
 local ids = {}
 for _, priority in ipairs(redis.call('ZRANGE', K.priorities, 0, -1)) do

@@ -1,13 +1,13 @@
 -- Moves up to N jobs of storage layout 1 (a hash and a payload string per job, five zsets of
 -- "<seq16>:<id>") into layout 2 (keys.ts), keeping each job's state, order and history.
 -- @include keys, b36, guard, many, record, waiting, waiting_groups
--- KEYS: the queue keys (see includes/keys.lua), then layout 1's indexes: [15] waiting, [16] delayed,
---       [17] active, [18] completed, [19] dead.
+-- KEYS: [1] the queue's jobs hash (see includes/keys.lua), then layout 1's indexes: [2] waiting, [3] delayed,
+--       [4] active, [5] completed, [6] dead.
 -- ARGV: [1] waiting-list prefix, [2] layout 1's job hash prefix ("{p:q}:job:"), [3] its payload
 --       prefix ("{p:q}:pl:"), [4] most jobs to move.
 -- Returns how many layout-1 index entries are left (0: the queue is on layout 2).
 -- Reads first, then writes: all or nothing per call; calls may repeat until 0.
-local OLD = { { KEYS[15], 'w' }, { KEYS[16], 'l' }, { KEYS[17], 'a' }, { KEYS[18], 'c' }, { KEYS[19], 'd' } }
+local OLD = { { KEYS[2], 'w' }, { KEYS[3], 'l' }, { KEYS[4], 'a' }, { KEYS[5], 'c' }, { KEYS[6], 'd' } }
 local bound = tonumber(ARGV[4])
 local function left()
   local count = 0

@@ -1,6 +1,6 @@
 -- Store a leased job's progress and report it.
 -- @include keys, guard, record, emit
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] id, [3] token, [4] progress JSON
 -- Returns 1 (ok) or 0 (lost).
 local id = ARGV[2]

@@ -1,6 +1,6 @@
 -- Hand leases back (graceful shutdown): waiting again at the front of its priority, the try not counted.
 -- @include keys, guard, many, record, waiting, waiting_groups, waiting_edit, wake, lanes
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per job 2 values: id, token
 -- Returns one 1 (ok) or 0 (lost) per job.
 -- Every record is read and the other keys checked before the first write: all or nothing.

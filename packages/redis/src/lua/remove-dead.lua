@@ -1,6 +1,6 @@
 -- Remove up to N dead jobs, oldest first (what retry-dead.lua does with id '', but deleting).
 -- @include keys, guard, many, record
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] most jobs to remove
 -- Returns how many jobs were removed. Only jobs whose record still says dead are touched.
 -- Every record is read before the first write: all or nothing.

@@ -1,6 +1,6 @@
 -- Remove a job in any state; an active job's worker then finds its lease lost.
 -- @include keys, guard, record, waiting, waiting_edit, lanes, handover
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] id
 -- A job removed before it ended hands 'missing' to the jobs blocked on it (handover.lua); a blocked job's
 -- dependencies hash goes with it.

@@ -1,6 +1,6 @@
 -- Resume a paused queue and wake an idle worker.
 -- @include keys, guard, wake
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix
 -- The marker is checked before the DEL: a failing wake() must not leave the queue resumed half-way.
 guard('marker')

@@ -1,7 +1,7 @@
 -- Move dead jobs back to waiting with fresh tries: one id, or (id '') up to N of them.
 -- @include keys, now_ms, b36, guard, many, record, waiting, waiting_groups, emit, wake
 -- @lazy lanes
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, [2] id or '', [3] most jobs to move when id is ''
 -- Returns how many jobs moved.
 -- Every record is read and the other keys checked before the first write: all or nothing.

@@ -1,7 +1,7 @@
 -- Apply hand-over records (includes/handover.lua) to jobs of this queue blocked on other jobs. Idempotent:
 -- a record applied before changes nothing, so the driver and the periodic sweep may both apply one.
 -- @include keys, now_ms, int, b36, guard, many, record, waiting, reserve, lanes, finish, flags, failures, emit, wake
--- KEYS: the queue keys (see includes/keys.lua).
+-- KEYS: [1] the queue's jobs hash (includes/keys.lua names the other queue keys from it).
 -- ARGV: [1] waiting-list prefix, then per record 4 values: the blocked job's id, the dependency's index
 --       (0-based, in its dependsOn), its outcome letter (c d k x m), its result JSON or ''.
 -- The outcome and result are kept in the job's deps:<id> hash (ctx.dependencies() reads them). When the
