@@ -1,4 +1,4 @@
-import type { JobsAdmin } from '@nest-jobs/core';
+import type { JobsAdmin, OutboxLag } from '@nest-jobs/core';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
@@ -8,38 +8,25 @@ import { Gauge, type Registry } from 'prom-client';
  */
 export function collectOutboxGauges(admin: JobsAdmin, prefix: string, registers: Registry[]): void {
   let pending: { at: number; lag: ReturnType<JobsAdmin['outboxLag']> } | undefined;
+  // One read serves the three gauges of a scrape.
   const lag = (): ReturnType<JobsAdmin['outboxLag']> => {
     if (!pending || Date.now() - pending.at > 500) pending = { at: Date.now(), lag: admin.outboxLag() };
     return pending.lag;
   };
-  new Gauge({
-    name: `${prefix}outbox_pending_jobs`,
-    help: 'Jobs committed to the outbox and not yet relayed to the driver.',
-    registers,
-    async collect() {
-      const current = await lag();
-      this.reset();
-      if (current) this.set(current.pending);
-    },
-  });
-  new Gauge({
-    name: `${prefix}outbox_oldest_age_seconds`,
-    help: 'How long the oldest job not yet relayed has been committed (0 when none).',
-    registers,
-    async collect() {
-      const current = await lag();
-      this.reset();
-      if (current) this.set(current.oldestMs / 1000);
-    },
-  });
-  new Gauge({
-    name: `${prefix}outbox_rejected_jobs`,
-    help: 'Committed jobs the driver refused for good (a dependency that does not exist), kept aside by the outbox.',
-    registers,
-    async collect() {
-      const current = await lag();
-      this.reset();
-      if (current) this.set(current.rejected ?? 0);
-    },
-  });
+  const gauge = (name: string, help: string, value: (current: OutboxLag) => number): void => {
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers,
+      async collect() {
+        const current = await lag();
+        this.reset();
+        if (current) this.set(value(current));
+      },
+    });
+  };
+  gauge('outbox_pending_jobs', 'Jobs committed to the outbox and not yet relayed to the driver.', (current) => current.pending);
+  gauge('outbox_oldest_age_seconds', 'How long the oldest job not yet relayed has been committed (0 when none).', (current) => current.oldestMs / 1000);
+  gauge('outbox_rejected_jobs', 'Committed jobs the driver refused for good (a dependency that does not exist), kept aside by the outbox.',
+    (current) => current.rejected ?? 0);
 }
