@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { MemoryDriver } from '@nest-jobs/core';
-import type { NewJob } from '@nest-jobs/core/driver';
+import { MissingDependencyError, type NewJob } from '@nest-jobs/core/driver';
 import { migratePostgres } from './migrate.js';
-import { outboxWaves } from './outbox/outbox-waves.js';
+import { outboxWaves, refusedRow } from './outbox/outbox-waves.js';
 import { PostgresOutbox } from './outbox/postgres-outbox.js';
 import { applyMigrations, OUTBOX_MIGRATIONS } from './schema/migrations.js';
 import { schemaNames } from './schema/schema-names.js';
@@ -124,6 +124,13 @@ describe('PostgresOutbox', () => {
     const rows = [job('a'), job('b'), job('c', [{ queue: 'mail', id: 'a' }]), job('d', [{ queue: 'other', id: 'b' }]), job('e', [{ queue: 'mail', id: 'c' }])]
       .map((entry, index) => ({ seq: String(index + 1), job: entry }));
     expect(outboxWaves(rows).map((wave) => wave.map((row) => row.job.id))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('sets aside the row the refusal names by id and dependency (ids are unique per queue only)', () => {
+    const elsewhere = { ...job('x', [{ queue: 'mail', id: 'there' }]), queue: 'other' };
+    const rows = [elsewhere, job('x', [{ queue: 'mail', id: 'ghost' }])].map((entry, index) => ({ seq: String(index + 1), job: entry }));
+    expect(refusedRow(rows, new MissingDependencyError('x', 'mail', 'ghost'))).toBe(rows[1]);
+    expect(refusedRow(rows, new Error('Redis unreachable'))).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ProducerPort } from '@nest-jobs/core/driver';
 import type pg from 'pg';
 import type { SchemaNames } from '../schema/schema-names.js';
-import { outboxWaves, refusedJobId, type OutboxRow } from './outbox-waves.js';
+import { outboxWaves, refusedRow, type OutboxRow } from './outbox-waves.js';
 
 /** Rows handed to the driver per round; one transaction holds them until the driver has them. */
 const DEFAULT_BATCH = 500;
@@ -108,8 +108,7 @@ export class OutboxRelay {
         await this.target.enqueue(rows.map((row) => row.job));
         return;
       } catch (error) {
-        const id = refusedJobId(error);
-        const refused = id === undefined ? undefined : rows.find((row) => row.job.id === id && row.job.dependsOn);
+        const refused = refusedRow(rows, error);
         if (!refused) throw error;
         setAside.push(await this.setAside(client, refused, (error as Error).message));
         rows = rows.filter((row) => row !== refused);

@@ -33,12 +33,15 @@ export function outboxWaves(rows: OutboxRow[]): OutboxRow[][] {
 }
 
 /**
- * The job a driver refused for good, if that is what `error` is: a dependency
- * that does not exist will not appear by retrying (a dependency must exist
- * before its dependent; the relay pushes in commit order). Matched by name, so a
- * second copy of core in node_modules still counts.
+ * The row of `rows` a driver refused for good, if that is what `error` says: a
+ * dependency that does not exist will not appear by retrying (a dependency must
+ * exist before its dependent; the relay pushes in commit order). The error is
+ * matched by name, so a second copy of core in node_modules still counts, and the
+ * row by its id and that dependency, since ids are unique only per queue.
  */
-export function refusedJobId(error: unknown): string | undefined {
-  const refusal = error as { name?: unknown; jobId?: unknown } | null;
-  return refusal?.name === 'MissingDependencyError' && typeof refusal.jobId === 'string' ? refusal.jobId : undefined;
+export function refusedRow(rows: OutboxRow[], error: unknown): OutboxRow | undefined {
+  const refusal = error as { name?: unknown; jobId?: unknown; dependencyQueue?: unknown; dependencyId?: unknown } | null;
+  if (refusal?.name !== 'MissingDependencyError') return undefined;
+  return rows.find((row) => row.job.id === refusal.jobId
+    && row.job.dependsOn?.some((ref) => ref.queue === refusal.dependencyQueue && ref.id === refusal.dependencyId));
 }
