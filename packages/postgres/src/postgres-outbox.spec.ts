@@ -59,12 +59,9 @@ describe('PostgresOutbox', () => {
     expect(lag.pending).toBe(1);
     expect(lag.oldestMs).toBeGreaterThanOrEqual(40);
   });
+
   it('relays a job and a job that depends on it, written in one transaction, in that order (the dependent waits blocked)', async () => {
-    const target = new MemoryDriver();
-    const warnings: string[] = [];
-    const outbox = new PostgresOutbox({ pool: postgres.pool(), schema: 'chained', logger: { warn: (message) => warnings.push(message) } });
-    try {
-      await outbox.start(target);
+    await withOutbox('chained', async (outbox, target, warnings) => {
       await inTransaction((client) => outbox.write(client, [job('order-1'), job('receipt-1', [{ queue: 'mail', id: 'order-1' }])]));
       await eventually(async () => (await target.getJob('mail', 'receipt-1')) !== null, 5_000);
       expect(await target.getJob('mail', 'order-1')).toMatchObject({ state: 'waiting' });
@@ -72,17 +69,11 @@ describe('PostgresOutbox', () => {
       await eventually(async () => (await outbox.lag()).pending === 0, 5_000);
       expect(await outbox.lag()).toMatchObject({ pending: 0, rejected: 0 });
       expect(warnings).toEqual([]);
-    } finally {
-      await outbox.stop();
-    }
+    });
   });
 
   it('sets aside a job whose dependency does not exist (and its own dependents), names it, and relays the rest', async () => {
-    const target = new MemoryDriver();
-    const warnings: string[] = [];
-    const outbox = new PostgresOutbox({ pool: postgres.pool(), schema: 'orphans', logger: { warn: (message) => warnings.push(message) } });
-    try {
-      await outbox.start(target);
+    await withOutbox('orphans', async (outbox, target, warnings) => {
       await inTransaction((client) => outbox.write(client, [
         job('ok-1'), job('orphan-1', [{ queue: 'mail', id: 'ghost-1' }]), job('child-1', [{ queue: 'mail', id: 'orphan-1' }]), job('ok-2'),
       ]));
@@ -103,9 +94,7 @@ describe('PostgresOutbox', () => {
         expect.stringMatching(/job orphan-1 \(Mail\.send, queue "mail"\) was refused .* set aside in "orphans"\.outbox_rejected.*ghost-1/),
         expect.stringMatching(/job child-1 .*orphan-1/),
       ]);
-    } finally {
-      await outbox.stop();
-    }
+    });
   });
 
   it('refuses to start on an outbox schema behind this package when it may not migrate', async () => {
@@ -133,6 +122,19 @@ describe('PostgresOutbox', () => {
     expect(refusedRow(rows, new Error('Redis unreachable'))).toBeUndefined();
   });
 });
+
+/** A started outbox on its own schema relaying to a memory driver, with the warnings it logs; stopped after `work`. */
+async function withOutbox(schema: string, work: (outbox: PostgresOutbox, target: MemoryDriver, warnings: string[]) => Promise<void>): Promise<void> {
+  const target = new MemoryDriver();
+  const warnings: string[] = [];
+  const outbox = new PostgresOutbox({ pool: postgres.pool(), schema, logger: { warn: (message) => warnings.push(message) } });
+  try {
+    await outbox.start(target);
+    await work(outbox, target, warnings);
+  } finally {
+    await outbox.stop();
+  }
+}
 
 function job(id: string, dependsOn?: NewJob['dependsOn']): NewJob {
   const now = Date.now();

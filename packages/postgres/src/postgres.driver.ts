@@ -13,7 +13,7 @@ import { SchemaCalls } from './schema-calls.js';
 import { PostgresRuntimeSchedules } from './postgres-runtime-schedules.js';
 import { resolvePool, type PostgresDriverOptions } from './postgres-driver-options.js';
 import { JOB_COLUMNS, jobsParameter, toLeased, type JobRow } from './row-codec.js';
-import { applyMigrations, SCHEMA_VERSION, schemaVersion } from './schema/migrations.js';
+import { applyMigrations, DRIVER_MIGRATIONS, requireSchemaVersion } from './schema/migrations.js';
 import { schemaNames, type SchemaNames } from './schema/schema-names.js';
 import { transactionQuery } from './transaction-query.js';
 import { WakeWaiters, type WorkStatus } from './wake-waiter.js';
@@ -203,13 +203,7 @@ export class PostgresDriver implements QueueDriver {
   }
 
   private async prepareSchema(): Promise<void> {
-    if (this.options.migrate === false) {
-      const version = await schemaVersion(this.pool, this.names);
-      if (version < SCHEMA_VERSION) {
-        throw new Error(`PostgresDriver: schema "${this.names.schema}" is at version ${version}, this package needs ${SCHEMA_VERSION}. Run \`npx nest-jobs-postgres-migrate --url <url> --schema ${this.names.schema}\` (or migratePostgres()), or leave the migrate option on.`);
-      }
-      return;
-    }
+    if (this.options.migrate === false) return requireSchemaVersion(this.pool, this.names, DRIVER_MIGRATIONS);
     const client = await this.pool.connect();
     try {
       await applyMigrations(client, this.names);

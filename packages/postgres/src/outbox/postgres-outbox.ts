@@ -1,7 +1,7 @@
 import type { EnqueueResult, JobsOutbox, NewJob, OutboxLag, ProducerPort } from '@nest-jobs/core/driver';
 import pg from 'pg';
 import { NotificationListener } from '../notification-listener.js';
-import { applyMigrations, OUTBOX_MIGRATIONS, schemaVersion } from '../schema/migrations.js';
+import { applyMigrations, OUTBOX_MIGRATIONS, requireSchemaVersion } from '../schema/migrations.js';
 import { schemaNames, type SchemaNames } from '../schema/schema-names.js';
 import { transactionQuery } from '../transaction-query.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -68,7 +68,7 @@ export class PostgresOutbox implements JobsOutbox {
         client.release();
       }
     } else {
-      await this.checkVersion();
+      await requireSchemaVersion(this.pool, this.names, OUTBOX_MIGRATIONS);
     }
     const warn = (message: string): void => this.warn(message);
     const relay = new OutboxRelay(this.pool, this.names, target, { batchSize: this.options.batchSize, warn });
@@ -88,16 +88,6 @@ export class PostgresOutbox implements JobsOutbox {
     this.relay = undefined;
     this.listener = undefined;
     if (this.ownsPool) await this.pool.end();
-  }
-
-  /** With `migrate: false`, a schema behind this package fails the start, before any row is relayed. */
-  private async checkVersion(): Promise<void> {
-    const version = await schemaVersion(this.pool, this.names, OUTBOX_MIGRATIONS);
-    const needs = OUTBOX_MIGRATIONS.steps.at(-1)!.version;
-    if (version < needs) {
-      throw new Error(`PostgresOutbox: outbox schema "${this.names.schema}" is at version ${version}, this package needs ${needs}. ` +
-        `Run \`npx nest-jobs-postgres-migrate --outbox --url <url> --schema ${this.names.schema}\`, or leave the migrate option on.`);
-    }
   }
 
   private warn(message: string): void {

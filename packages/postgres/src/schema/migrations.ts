@@ -27,12 +27,19 @@ interface Migration {
 export interface MigrationPlan {
   /** What the versions are of, for messages. */
   label: string;
+  /** What a message calls the versioned tables, and how to migrate them: the command's flags, migratePostgres' options. */
+  noun: string;
+  cliFlags: string;
+  codeOptions: string;
   table: string;
   steps: readonly Migration[];
 }
 
 export const DRIVER_MIGRATIONS: MigrationPlan = {
   label: 'PostgresDriver',
+  noun: 'schema',
+  cliFlags: '',
+  codeOptions: '',
   table: 'migrations',
   steps: [
     { version: 1, description: 'jobs, queues, schedules; enqueue, fetch, settle and admin functions', sql: tablesV1 + helpersV1 + producerV1 + workerV1 + adminV1 },
@@ -48,6 +55,9 @@ export const DRIVER_MIGRATIONS: MigrationPlan = {
 
 export const OUTBOX_MIGRATIONS: MigrationPlan = {
   label: 'PostgresOutbox',
+  noun: 'outbox schema',
+  cliFlags: '--outbox ',
+  codeOptions: '{ outbox: true }',
   table: 'outbox_migrations',
   steps: [
     { version: 1, description: 'outbox table and write function', sql: outboxV1 },
@@ -93,6 +103,17 @@ export async function applyMigrations(client: pg.ClientBase, names: SchemaNames,
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/** For `migrate: false`: refuses a schema behind `plan`, naming the command that brings it up to date. */
+export async function requireSchemaVersion(pool: pg.Pool, names: SchemaNames, plan: MigrationPlan): Promise<void> {
+  const version = await schemaVersion(pool, names, plan);
+  const needs = plan.steps.at(-1)!.version;
+  if (version < needs) {
+    throw new Error(`${plan.label}: ${plan.noun} "${names.schema}" is at version ${version}, this package needs ${needs}. ` +
+      `Run \`npx nest-jobs-postgres-migrate ${plan.cliFlags}--url <url> --schema ${names.schema}\` (or migratePostgres(${plan.codeOptions})), ` +
+      'or leave the migrate option on.');
   }
 }
 
